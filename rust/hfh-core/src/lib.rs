@@ -1,0 +1,9 @@
+//! Pure-Rust core of the `huggingface_hub` reimplementation.
+//!
+//! Nothing here knows about Python: the `hfh-python` crate adapts these functions for the
+//! extension module, releasing the GIL around them and polling for Ctrl-C through [`Cancel`].
+
+pub mod cancel;
+pub mod oid;
+
+pub use cancel::Cancel;
