@@ -12,9 +12,11 @@ use pyo3::PyErr;
 pub fn os_error(error: &io::Error, path: Option<&Path>) -> PyErr {
     let message = error.to_string();
     match (error.raw_os_error(), path) {
-        (Some(errno), Some(path)) => {
-            PyOSError::new_err((errno, strip_os_suffix(&message), path.to_path_buf()))
-        }
+        (Some(errno), Some(path)) => PyOSError::new_err((
+            errno,
+            strip_os_suffix(&message),
+            path.as_os_str().to_os_string(),
+        )),
         (Some(errno), None) => PyOSError::new_err((errno, strip_os_suffix(&message))),
         (None, Some(path)) => PyOSError::new_err(format!("{}: {message}", path.display())),
         (None, None) => PyOSError::new_err(message),
