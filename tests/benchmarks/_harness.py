@@ -52,9 +52,10 @@ def upstream_python() -> str | None:
     """
     sys.path.insert(0, str(REPO_ROOT))
     try:
-        from tools.compat.upstream_venv import ensure_upstream_venv
+        from tools.compat.upstream_env import UPSTREAM_VERSION, default_venv_path, ensure_upstream_venv
 
-        return str(ensure_upstream_venv())
+        venv = default_venv_path(UPSTREAM_VERSION)
+        return str(ensure_upstream_venv(venv, log=lambda line: print(line, file=sys.stderr)))
     except Exception as error:  # report the benchmark without upstream rather than fail the run
         print(f"upstream virtualenv unavailable: {error}", file=sys.stderr)
         return None

@@ -4,7 +4,7 @@
     python -m tests.benchmarks.run hashing    # only those whose module name contains "hashing"
 
 Needs the package installed in release mode (`pip install .`); upstream is installed on first
-use into its own virtualenv (see tools/compat/upstream_venv.py).
+use into its own virtualenv (see tools/compat/upstream_env.py).
 """
 
 import datetime
