@@ -2,7 +2,9 @@
 
 import logging
 import os
+import shutil
 import stat
+import subprocess
 import sys
 import time
 import types
@@ -165,14 +167,13 @@ class TestFiles:
             get_token()
         assert get_stored_tokens() == {}
 
-    @pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root ignores file permissions")
+    @pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
     def test_read_only_hf_home_raises_permission_error(self, isolated_hf_home: Path) -> None:
-        isolated_hf_home.chmod(0o500)
-        try:
+        with _read_only(isolated_hf_home):
             with pytest.raises(PermissionError):
                 _save_token(TOKEN, "name")
-        finally:
-            isolated_hf_home.chmod(0o700)
+            assert get_token() is None  # reading still works
+        assert not Path(constants.HF_STORED_TOKENS_PATH).exists()
 
     def test_token_path_being_a_directory_raises(self) -> None:
         Path(constants.HF_TOKEN_PATH).mkdir()
@@ -529,3 +530,21 @@ class TestGoogleColab:
         fake_colab.get = broken
         with pytest.warns(UserWarning, match="Error while fetching `HF_TOKEN` secret value from your vault: 'boom'"):
             assert get_token() is None
+
+
+@contextmanager
+def _read_only(folder: Path) -> Iterator[None]:
+    """Make ``folder`` unwritable, even for root (who ignores mode bits): the immutable attribute."""
+    if os.geteuid() != 0:
+        folder.chmod(0o500)
+        try:
+            yield
+        finally:
+            folder.chmod(0o700)
+        return
+    if shutil.which("chattr") is None or subprocess.run(["chattr", "+i", str(folder)]).returncode != 0:
+        pytest.skip("running as root on a filesystem without the immutable attribute")
+    try:
+        yield
+    finally:
+        subprocess.run(["chattr", "-i", str(folder)], check=True)
