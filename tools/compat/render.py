@@ -6,6 +6,8 @@ regeneration diffs cleanly against the previous page.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from tools.compat.compare import DIFFERENT, MISSING, PRESENT, ModuleResult, Report
 
 RULES = """\
@@ -110,8 +112,15 @@ def _extra_section(report: Report) -> list[str]:
     return lines + (items or ["None."]) + [""]
 
 
+DEVIATIONS = Path(__file__).with_name("deviations.md")
+
+
 def render_markdown(report: Report, command: str, date: str) -> str:
-    """The whole page. ``date`` is passed in (rather than read here) to keep rendering deterministic."""
+    """The whole page. ``date`` is passed in (rather than read here) to keep rendering deterministic.
+
+    The hand-written list of deliberate differences (``tools/compat/deviations.md``) is included
+    after the summary, so the page says both what differs and why.
+    """
     ours = f"ours (`{report.ours_version}`)"
     if report.ours_error:
         ours = f"ours, which fails to import (`{escape_cell(report.ours_error)}`)"
@@ -128,6 +137,7 @@ def render_markdown(report: Report, command: str, date: str) -> str:
         "",
         *_summary(report),
         "",
+        *([DEVIATIONS.read_text().rstrip("\n"), ""] if DEVIATIONS.exists() else []),
         "## Modules",
         "",
     ]

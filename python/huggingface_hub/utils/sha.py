@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import BinaryIO
 
 from .. import _rust
+from .insecure_hashlib import sha1, sha256  # noqa: F401  (upstream exposes these here too)
 
 _DEFAULT_CHUNK_SIZE = 1024 * 1024
 
