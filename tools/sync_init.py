@@ -10,6 +10,7 @@ and never as a stub. Run after adding a feature:
 """
 
 import importlib
+import importlib.util
 import json
 import sys
 from pathlib import Path
@@ -62,7 +63,10 @@ def replace_between(text: str, begin: str, end: str, body: str) -> str:
 
 
 def main(argv: list[str]) -> int:
-    sys.path.insert(0, str(REPO_ROOT / "python"))
+    if importlib.util.find_spec("huggingface_hub") is None:
+        # Not installed: read the sources (the Rust extension is then missing, so names that
+        # need it are left out; install the package for an exact table).
+        sys.path.insert(0, str(REPO_ROOT / "python"))
     table, imports = render(available_exports())
     current = INIT.read_text()
     updated = replace_between(current, BEGIN, END, table)
