@@ -1,0 +1,314 @@
+//! `POST /api/{T}/{ns}/{name}/commit/{rev}`: the NDJSON commit protocol.
+//!
+//! Lines are `{"key": ..., "value": ...}`: a `header` first, then `file` (inline base64 or
+//! utf-8 content), `lfsFile` (object already in the blob store, addressed by sha256),
+//! `deletedFile` and `deletedFolder`. Content is written to the blob store before the
+//! transaction; the commit itself is one serialised SQLite transaction.
+
+use super::{json, Ctx, Resp};
+use crate::errors::{HubError, HubResult};
+use crate::git;
+use crate::store::blobs::is_sha256_hex;
+use crate::store::commits::{self, NewCommit, Op};
+use crate::store::repos::{self, RepoType};
+use crate::store::trees::FileEntry;
+use crate::util::{now_millis, validate_repo_path};
+use axum::http::StatusCode;
+use base64::Engine;
+use serde_json::{json, Map, Value};
+
+/// A parsed commit line; content still to be stored.
+enum Line {
+    File {
+        path: String,
+        content: Vec<u8>,
+    },
+    Lfs {
+        path: String,
+        sha256: String,
+        size: Option<u64>,
+    },
+    DeleteFile {
+        path: String,
+    },
+    DeleteFolder {
+        path: String,
+    },
+}
+
+struct Header {
+    summary: String,
+    description: String,
+    parent_commit: Option<String>,
+}
+
+fn get_str<'a>(v: &'a Map<String, Value>, key: &str, line: usize) -> HubResult<&'a str> {
+    v.get(key)
+        .and_then(Value::as_str)
+        .ok_or_else(|| HubError::bad_request(format!("Line {line}: missing or invalid \"{key}\"")))
+}
+
+fn parse(body: &[u8]) -> HubResult<(Header, Vec<Line>)> {
+    let text =
+        std::str::from_utf8(body).map_err(|_| HubError::bad_request("Commit body is not UTF-8"))?;
+    let mut header = None;
+    let mut lines = Vec::new();
+    for (i, raw) in text.split('\n').enumerate() {
+        let n = i + 1;
+        let raw = raw.trim_end_matches('\r');
+        if raw.trim().is_empty() {
+            continue;
+        }
+        let obj: Value = serde_json::from_str(raw)
+            .map_err(|e| HubError::bad_request(format!("Line {n}: invalid JSON: {e}")))?;
+        let key = obj.get("key").and_then(Value::as_str);
+        let Some(value) = obj.get("value").and_then(Value::as_object) else {
+            return Err(HubError::bad_request(format!(
+                "Line {n}: \"value\" must be an object"
+            )));
+        };
+        match key {
+            Some("header") => {
+                if header.is_some() || !lines.is_empty() {
+                    return Err(HubError::bad_request(format!(
+                        "Line {n}: the header must be the first line"
+                    )));
+                }
+                let parent = match value.get("parentCommit") {
+                    None | Some(Value::Null) => None,
+                    Some(Value::String(p)) => {
+                        if p.len() < 5 || p.len() > 40 || !p.bytes().all(|b| b.is_ascii_hexdigit())
+                        {
+                            return Err(HubError::bad_request(format!(
+                                "Invalid parentCommit: {p}"
+                            )));
+                        }
+                        Some(p.clone())
+                    }
+                    Some(_) => {
+                        return Err(HubError::bad_request("\"parentCommit\" must be a string"))
+                    }
+                };
+                header = Some(Header {
+                    summary: get_str(value, "summary", n)?.to_string(),
+                    description: value
+                        .get("description")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_string(),
+                    parent_commit: parent,
+                });
+            }
+            _ if header.is_none() => {
+                return Err(HubError::bad_request(
+                    "The first line of a commit must be its header",
+                ));
+            }
+            Some("file") => {
+                let path = validate_repo_path(get_str(value, "path", n)?)?;
+                let content = get_str(value, "content", n)?;
+                let content = match value
+                    .get("encoding")
+                    .and_then(Value::as_str)
+                    .unwrap_or("base64")
+                {
+                    "base64" => base64::engine::general_purpose::STANDARD
+                        .decode(content.trim())
+                        .map_err(|e| {
+                            HubError::bad_request(format!("Line {n}: invalid base64 content: {e}"))
+                        })?,
+                    "utf-8" | "utf8" => content.as_bytes().to_vec(),
+                    other => {
+                        return Err(HubError::bad_request(format!(
+                            "Line {n}: unknown encoding {other}"
+                        )))
+                    }
+                };
+                lines.push(Line::File { path, content });
+            }
+            Some("lfsFile") => {
+                let path = validate_repo_path(get_str(value, "path", n)?)?;
+                let algo = value
+                    .get("algo")
+                    .and_then(Value::as_str)
+                    .unwrap_or("sha256");
+                let sha256 = get_str(value, "oid", n)?.to_string();
+                if algo != "sha256" || !is_sha256_hex(&sha256) {
+                    return Err(HubError::bad_request(format!(
+                        "Line {n}: invalid LFS oid {sha256}"
+                    )));
+                }
+                let size =
+                    match value.get("size") {
+                        None | Some(Value::Null) => None,
+                        Some(v) => Some(v.as_u64().ok_or_else(|| {
+                            HubError::bad_request(format!("Line {n}: invalid size"))
+                        })?),
+                    };
+                lines.push(Line::Lfs { path, sha256, size });
+            }
+            Some("deletedFile") => {
+                let path = validate_repo_path(get_str(value, "path", n)?)?;
+                lines.push(Line::DeleteFile { path });
+            }
+            Some("deletedFolder") => {
+                let raw_path = get_str(value, "path", n)?.trim_end_matches('/');
+                let path = validate_repo_path(raw_path)?;
+                lines.push(Line::DeleteFolder { path });
+            }
+            Some(other) => {
+                return Err(HubError::bad_request(format!(
+                    "Line {n}: unknown key \"{other}\""
+                )))
+            }
+            None => return Err(HubError::bad_request(format!("Line {n}: missing \"key\""))),
+        }
+    }
+    let header =
+        header.ok_or_else(|| HubError::bad_request("Empty commit: a header line is required"))?;
+    if header.summary.trim().is_empty() {
+        return Err(HubError::bad_request("Commit summary must not be empty"));
+    }
+    Ok((header, lines))
+}
+
+pub async fn create(
+    ctx: &mut Ctx,
+    kind: RepoType,
+    ns: &str,
+    name: &str,
+    rev: &str,
+) -> HubResult<Resp> {
+    let repo = ctx.readable_repo(kind, ns, name).await?;
+    let author = ctx
+        .caller
+        .check_write(&repo.namespace, Some(&repo))?
+        .account
+        .name
+        .clone();
+    if ctx.query.flag("create_pr") {
+        return Err(HubError::new(
+            StatusCode::NOT_IMPLEMENTED,
+            "create_pr is not supported yet by this server",
+        ));
+    }
+    let body = ctx.body_bytes().await?;
+    let (header, lines) = parse(&body)?;
+    drop(body);
+    let rev = rev.to_string();
+    let r = repo.clone();
+    let oid = ctx
+        .blocking(move |s| {
+            // Store content first (content-addressed, safe to do outside the transaction).
+            let mut ops = Vec::with_capacity(lines.len());
+            for line in lines {
+                ops.push(match line {
+                    Line::File { path, content } => {
+                        let sha256 = s.store.blobs.put_bytes(&content)?;
+                        let entry = FileEntry {
+                            oid: git::blob_oid(&content),
+                            size: content.len() as u64,
+                            sha256,
+                            lfs: false,
+                        };
+                        Op::Put { path, entry }
+                    }
+                    Line::Lfs { path, sha256, size } => {
+                        let stored = s.store.blobs.size(&sha256)?.ok_or_else(|| {
+                            HubError::bad_request(format!(
+                                "LFS object {sha256} for {path} was not uploaded"
+                            ))
+                        })?;
+                        if size.is_some_and(|n| n != stored) {
+                            return Err(HubError::bad_request(format!(
+                                "Size mismatch for LFS object {sha256}"
+                            )));
+                        }
+                        let pointer = git::lfs_pointer(&sha256, stored);
+                        let entry = FileEntry {
+                            oid: git::blob_oid(pointer.as_bytes()),
+                            size: stored,
+                            sha256,
+                            lfs: true,
+                        };
+                        Op::Put { path, entry }
+                    }
+                    Line::DeleteFile { path } => Op::DeleteFile { path },
+                    Line::DeleteFolder { path } => Op::DeleteFolder { path },
+                });
+            }
+            let new = NewCommit {
+                summary: header.summary,
+                description: header.description,
+                parent_commit: header.parent_commit,
+                author,
+                ops,
+                now: now_millis(),
+            };
+            s.store.with(|c| {
+                let ref_name = repos::branch_ref(c, &r, &rev)?;
+                commits::commit(c, &r, &ref_name, &new)
+            })
+        })
+        .await?;
+    let url = format!("{}/commit/{oid}", repo.url(&ctx.endpoint));
+    Ok(json(
+        StatusCode::OK,
+        &json!({"success": true, "commitOid": oid, "commitUrl": url, "hookOutput": ""}),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_lines() {
+        let body = concat!(
+            r#"{"key":"header","value":{"summary":"s","description":"","parentCommit":"abcde"}}"#,
+            "\n",
+            r#"{"key":"file","value":{"content":"aGk=","path":"a.txt","encoding":"base64"}}"#,
+            "\n",
+            r#"{"key":"lfsFile","value":{"path":"m.bin","algo":"sha256","oid":"0000000000000000000000000000000000000000000000000000000000000000"}}"#,
+            "\n",
+            r#"{"key":"deletedFile","value":{"path":"old.txt"}}"#,
+            "\n",
+            r#"{"key":"deletedFolder","value":{"path":"dir/"}}"#,
+            "\n",
+        );
+        let (h, lines) = parse(body.as_bytes()).unwrap();
+        assert_eq!(h.parent_commit.as_deref(), Some("abcde"));
+        assert_eq!(lines.len(), 4);
+        assert!(matches!(&lines[0], Line::File { content, .. } if content == b"hi"));
+        assert!(matches!(&lines[3], Line::DeleteFolder { path } if path == "dir"));
+    }
+
+    #[test]
+    fn rejects_malformed() {
+        let header = r#"{"key":"header","value":{"summary":"s"}}"#;
+        for bad in [
+            "".to_string(),
+            "not json\n".to_string(),
+            format!("{header}\n{{\"key\":\"file\",\"value\":{{\"path\":\"a\"}}}}\n"),
+            format!(
+                "{header}\n{{\"key\":\"file\",\"value\":{{\"path\":\"../a\",\"content\":\"\"}}}}\n"
+            ),
+            format!(
+                "{header}\n{{\"key\":\"file\",\"value\":{{\"path\":\"a\",\"content\":\"!!\"}}}}\n"
+            ),
+            format!("{header}\n{{\"key\":\"bogus\",\"value\":{{}}}}\n"),
+            format!("{header}\n{header}\n"),
+            r#"{"key":"file","value":{"path":"a","content":""}}"#.to_string(),
+            r#"{"key":"header","value":{"summary":""}}"#.to_string(),
+            r#"{"key":"header","value":{"summary":"s","parentCommit":"xyz"}}"#.to_string(),
+            r#"{"key":"header","value":[]}"#.to_string(),
+            "\u{0}\u{1}".to_string(),
+        ] {
+            let err = parse(bad.as_bytes())
+                .err()
+                .unwrap_or_else(|| panic!("accepted {bad:?}"));
+            assert_eq!(err.status, StatusCode::BAD_REQUEST, "{bad:?}");
+        }
+        assert!(parse(&[0xff, 0xfe]).is_err());
+    }
+}

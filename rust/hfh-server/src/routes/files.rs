@@ -1,0 +1,174 @@
+//! `POST /api/{T}/{ns}/{name}/paths-info/{rev}` (form-encoded `paths`) and
+//! `POST /api/{T}/{ns}/{name}/preupload/{rev}` (upload-mode negotiation).
+
+use super::tree::{entry_json, last_commit};
+use super::{json, Ctx, Resp};
+use crate::errors::{HubError, HubResult};
+use crate::gitattributes::LfsRules;
+use crate::store::repos::{self, RepoType};
+use crate::store::trees;
+use crate::util::{iso8601, parse_form, Query};
+use axum::http::StatusCode;
+use base64::Engine;
+use serde_json::{json, Value};
+
+/// Most paths accepted by one paths-info call (the Hub's limit).
+const MAX_PATHS: usize = 1000;
+/// Regular files above this size must go through LFS.
+const MAX_REGULAR_SIZE: u64 = 10 * 1024 * 1024;
+/// Binary (NUL-containing) regular files above this size must go through LFS.
+const MAX_REGULAR_BINARY_SIZE: u64 = 1024 * 1024;
+
+pub async fn paths_info(
+    ctx: &mut Ctx,
+    kind: RepoType,
+    ns: &str,
+    name: &str,
+    rev: &str,
+) -> HubResult<Resp> {
+    let repo = ctx.readable_repo(kind, ns, name).await?;
+    let body = ctx.body_bytes().await?;
+    let text =
+        std::str::from_utf8(&body).map_err(|_| HubError::bad_request("Body is not UTF-8"))?;
+    let form = Query(parse_form(text)?);
+    let paths: Vec<String> = form
+        .all("paths")
+        .into_iter()
+        .map(|p| p.trim_matches('/').to_string())
+        .collect();
+    if paths.len() > MAX_PATHS {
+        return Err(HubError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too many parameters",
+        ));
+    }
+    let expand = form.flag("expand") || ctx.query.flag("expand");
+    let rev = rev.to_string();
+    let items = ctx
+        .blocking(move |s| {
+            s.store.with(|c| {
+                let oid = repos::resolve_revision(c, &repo, &rev)?;
+                let head = repos::get_commit(c, repo.id, &oid)?;
+                let mut items = Vec::new();
+                for p in &paths {
+                    if p.is_empty() {
+                        continue;
+                    }
+                    if let Some(e) = trees::lookup(c, &head.tree_oid, p)? {
+                        let mut item = entry_json(&e);
+                        if expand {
+                            let lc = last_commit(c, &repo, &head, &e.path)?;
+                            item["lastCommit"] = json!({"id": lc.oid, "title": lc.title, "date": iso8601(lc.created_at)});
+                        }
+                        items.push(item);
+                    }
+                }
+                Ok(items)
+            })
+        })
+        .await?;
+    Ok(json(StatusCode::OK, &Value::Array(items)))
+}
+
+pub async fn preupload(
+    ctx: &mut Ctx,
+    kind: RepoType,
+    ns: &str,
+    name: &str,
+    rev: &str,
+) -> HubResult<Resp> {
+    let repo = ctx.readable_repo(kind, ns, name).await?;
+    ctx.caller.check_write(&repo.namespace, Some(&repo))?;
+    let body = ctx.json_body().await?;
+    let files = body
+        .get("files")
+        .and_then(Value::as_array)
+        .ok_or_else(|| HubError::bad_request("\"files\" must be a list"))?;
+    let mut requests = Vec::with_capacity(files.len());
+    for f in files {
+        let path = f
+            .get("path")
+            .and_then(Value::as_str)
+            .ok_or_else(|| HubError::bad_request("files[].path is required"))?;
+        let size = f
+            .get("size")
+            .and_then(Value::as_u64)
+            .ok_or_else(|| HubError::bad_request("files[].size is required"))?;
+        let sample = f.get("sample").and_then(Value::as_str).unwrap_or("");
+        let sample = base64::engine::general_purpose::STANDARD
+            .decode(sample)
+            .map_err(|_| HubError::bad_request("files[].sample must be base64"))?;
+        let path = crate::util::validate_repo_path(path)?;
+        requests.push((path, size, sample.contains(&0)));
+    }
+    let rev = rev.to_string();
+    let create_pr = ctx.query.flag("create_pr");
+    let (head, answers) = ctx
+        .blocking(move |s| {
+            s.store.with(|c| {
+                let oid = repos::resolve_revision(c, &repo, &rev)?;
+                if !create_pr {
+                    repos::branch_ref(c, &repo, &rev)?;
+                }
+                let commit = repos::get_commit(c, repo.id, &oid)?;
+                let rules = match trees::lookup(c, &commit.tree_oid, ".gitattributes")?
+                    .and_then(|e| e.file)
+                {
+                    Some(f) => {
+                        let text = s.store.blobs.read_range(&f.sha256, 0, f.size)?;
+                        LfsRules::parse(&String::from_utf8_lossy(&text))
+                    }
+                    None => LfsRules::default(),
+                };
+                let mut answers = Vec::with_capacity(requests.len());
+                for (path, size, binary) in requests {
+                    let lfs = rules.is_lfs(&path)
+                        || size > MAX_REGULAR_SIZE
+                        || (binary && size > MAX_REGULAR_BINARY_SIZE);
+                    let mut a = json!({
+                        "path": path,
+                        "uploadMode": if lfs { "lfs" } else { "regular" },
+                        "shouldIgnore": false,
+                    });
+                    let current = trees::lookup(c, &commit.tree_oid, &path)?.and_then(|e| e.file);
+                    if let Some(f) = current {
+                        a["oid"] = json!(if f.lfs { f.sha256 } else { f.oid });
+                    }
+                    answers.push(a);
+                }
+                Ok((oid, answers))
+            })
+        })
+        .await?;
+    Ok(json(
+        StatusCode::OK,
+        &json!({"files": answers, "commitOid": head}),
+    ))
+}
+
+/// `POST /api/validate-yaml` `{content, repoType}`: checks the README front matter is
+/// delimited properly. Always answers JSON `{errors, warnings}` (400 when there are errors).
+pub async fn validate_yaml(ctx: &mut Ctx) -> HubResult<Resp> {
+    let body = ctx.json_body().await?;
+    let content = body
+        .get("content")
+        .and_then(Value::as_str)
+        .ok_or_else(|| HubError::bad_request("\"content\" is required"))?;
+    let mut errors = Vec::new();
+    let normalized = content.replace("\r\n", "\n");
+    if let Some(rest) = normalized.strip_prefix("---\n") {
+        let closed = rest.starts_with("---\n")
+            || rest == "---"
+            || rest.contains("\n---\n")
+            || rest.ends_with("\n---");
+        if !closed {
+            errors.push(json!({"message": "Metadata block is not closed: missing '---'"}));
+        }
+    }
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    Ok(json(status, &json!({"errors": errors, "warnings": []})))
+}

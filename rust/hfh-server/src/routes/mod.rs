@@ -1,0 +1,273 @@
+//! HTTP routing. The dispatcher matches on the *raw* path segments (so `%2F` inside a
+//! revision or folder segment never splits it), and each segment is percent-decoded where it
+//! is used. Every response gets an `X-Request-Id`.
+
+mod account;
+mod body;
+mod commit;
+mod files;
+mod refs;
+mod repos;
+mod resolve;
+mod tree;
+
+pub use repos::DEFAULT_GITATTRIBUTES;
+
+use crate::auth::{self, Caller};
+use crate::errors::{HubError, HubResult};
+use crate::server::AppState;
+use crate::store::repos::{Repo, RepoType};
+use crate::util::{percent_decode, random_hex, Query};
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, Response, StatusCode};
+use std::sync::Arc;
+
+pub type Resp = Response<Body>;
+
+/// Everything a route handler needs about the request.
+pub struct Ctx {
+    pub state: Arc<AppState>,
+    pub method: Method,
+    pub headers: HeaderMap,
+    pub query: Query,
+    /// Base URL clients used to reach us (`http://host:port`), for `url`/`commitUrl`/`Link`.
+    pub endpoint: String,
+    pub caller: Caller,
+    /// Raw (still percent-encoded) request path, for building `Link` URLs.
+    pub raw_path: String,
+    /// Behind a mutex only so that `Ctx` is `Sync` (`Body` is not).
+    body: std::sync::Mutex<Option<Body>>,
+}
+
+impl Ctx {
+    /// Runs blocking work (SQLite, blob files) off the async executor.
+    pub async fn blocking<T, F>(&self, f: F) -> HubResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&AppState) -> HubResult<T> + Send + 'static,
+    {
+        let state = self.state.clone();
+        tokio::task::spawn_blocking(move || f(&state))
+            .await
+            .map_err(|e| HubError::internal(format!("worker failed: {e}")))?
+    }
+
+    /// Reads the whole body, refusing more than the configured limit with a 413.
+    pub async fn body_bytes(&mut self) -> HubResult<Bytes> {
+        let limit = self.state.config.max_body_bytes;
+        let too_large = || {
+            HubError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("Request body is too large (limit: {limit} bytes)"),
+            )
+        };
+        let declared = self
+            .headers
+            .get("content-length")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        if declared.is_some_and(|n| n > limit as u64) {
+            return Err(too_large());
+        }
+        let body = self
+            .body
+            .get_mut()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+            .unwrap_or_else(Body::empty);
+        axum::body::to_bytes(body, limit)
+            .await
+            .map_err(|_| too_large())
+    }
+
+    /// Parses a JSON object body (400 on malformed JSON).
+    pub async fn json_body(&mut self) -> HubResult<serde_json::Map<String, serde_json::Value>> {
+        let bytes = self.body_bytes().await?;
+        match serde_json::from_slice::<serde_json::Value>(&bytes) {
+            Ok(serde_json::Value::Object(m)) => Ok(m),
+            Ok(_) => Err(HubError::bad_request("Expected a JSON object body")),
+            Err(e) => Err(HubError::bad_request(format!("Invalid JSON body: {e}"))),
+        }
+    }
+
+    /// Looks up a repository the caller may read (otherwise RepoNotFound, 401/404).
+    pub async fn readable_repo(&self, kind: RepoType, ns: &str, name: &str) -> HubResult<Repo> {
+        let (ns2, name2) = (ns.to_string(), name.to_string());
+        let repo = self
+            .blocking(move |s| {
+                s.store
+                    .with(|c| crate::store::repos::find_repo(c, kind, &ns2, &name2))
+            })
+            .await?
+            .ok_or_else(|| HubError::repo_not_found(self.caller.is_anonymous()))?;
+        self.caller.check_read(&repo)?;
+        Ok(repo)
+    }
+}
+
+/// Absolute `Link: <url>; rel="next"` for the same request with `cursor` replaced.
+pub fn next_link(ctx: &Ctx, cursor: usize) -> Option<HeaderValue> {
+    let mut query: Vec<String> = ctx
+        .query
+        .0
+        .iter()
+        .filter(|(k, _)| k != "cursor")
+        .map(|(k, v)| format!("{}={}", encode_component(k), encode_component(v)))
+        .collect();
+    query.push(format!("cursor={cursor}"));
+    let link = format!(
+        "<{}{}?{}>; rel=\"next\"",
+        ctx.endpoint,
+        ctx.raw_path,
+        query.join("&")
+    );
+    HeaderValue::from_str(&link).ok()
+}
+
+/// Percent-encodes a query component.
+pub fn encode_component(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Builds a JSON response.
+pub fn json(status: StatusCode, value: &serde_json::Value) -> Resp {
+    let mut resp = Response::new(Body::from(serde_json::to_vec(value).unwrap_or_default()));
+    *resp.status_mut() = status;
+    resp.headers_mut().insert(
+        "content-type",
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
+    resp
+}
+
+fn seg(s: &str) -> HubResult<String> {
+    percent_decode(s, false)
+}
+
+/// Decodes and joins trailing path segments into a repository path.
+fn rest_path(rest: &[&str]) -> HubResult<String> {
+    let parts = rest.iter().map(|s| seg(s)).collect::<HubResult<Vec<_>>>()?;
+    Ok(parts.join("/"))
+}
+
+/// The single entry point: axum's fallback handler.
+pub async fn handle(State(state): State<Arc<AppState>>, req: Request) -> Resp {
+    let request_id = random_hex(16);
+    let mut resp = match dispatch(state, req).await {
+        Ok(r) => r,
+        Err(e) => e.into_response(),
+    };
+    if let Ok(v) = HeaderValue::from_str(&request_id) {
+        resp.headers_mut().insert("x-request-id", v);
+    }
+    resp
+}
+
+async fn dispatch(state: Arc<AppState>, req: Request) -> HubResult<Resp> {
+    let (parts, body) = req.into_parts();
+    let query = Query::parse(parts.uri.query())?;
+    let endpoint = parts
+        .headers
+        .get("host")
+        .and_then(|h| h.to_str().ok())
+        .map(|h| format!("http://{h}"))
+        .unwrap_or_else(|| state.endpoint());
+    let token = auth::bearer(&parts.headers)?;
+    let caller = match token {
+        None => Caller::Anonymous,
+        Some(t) => {
+            let st = state.clone();
+            tokio::task::spawn_blocking(move || st.store.with(|c| auth::identify(c, Some(&t))))
+                .await
+                .map_err(|e| HubError::internal(e.to_string()))??
+        }
+    };
+    let path = parts.uri.path().to_string();
+    let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    let mut ctx = Ctx {
+        state,
+        method: parts.method.clone(),
+        headers: parts.headers,
+        query,
+        endpoint,
+        caller,
+        raw_path: path.clone(),
+        body: std::sync::Mutex::new(Some(body)),
+    };
+    let m = parts.method;
+    match segs.as_slice() {
+        ["api", "whoami-v2"] if m == Method::GET => account::whoami(&ctx).await,
+        ["api", "repos", "create"] if m == Method::POST => repos::create(&mut ctx).await,
+        ["api", "repos", "delete"] if m == Method::DELETE => repos::delete(&mut ctx).await,
+        ["api", "validate-yaml"] if m == Method::POST => files::validate_yaml(&mut ctx).await,
+        ["api", t, ns, name, rest @ ..] if RepoType::from_plural(t).is_some() => {
+            let kind = RepoType::from_plural(t).unwrap_or(RepoType::Model);
+            repo_api(&mut ctx, m, kind, &seg(ns)?, &seg(name)?, rest).await
+        }
+        [p, ns, name, "resolve", rev, rest @ ..]
+            if (m == Method::GET || m == Method::HEAD) && (*p == "datasets" || *p == "spaces") =>
+        {
+            let kind = if *p == "datasets" {
+                RepoType::Dataset
+            } else {
+                RepoType::Space
+            };
+            resolve::resolve(&ctx, kind, &seg(ns)?, &seg(name)?, &seg(rev)?, rest).await
+        }
+        [ns, name, "resolve", rev, rest @ ..] if m == Method::GET || m == Method::HEAD => {
+            resolve::resolve(
+                &ctx,
+                RepoType::Model,
+                &seg(ns)?,
+                &seg(name)?,
+                &seg(rev)?,
+                rest,
+            )
+            .await
+        }
+        _ => Err(not_found(&m, &path)),
+    }
+}
+
+fn not_found(m: &Method, path: &str) -> HubError {
+    HubError::not_found(format!("Not Found: {m} {path}"))
+}
+
+/// Routes under `/api/{T}/{ns}/{name}`.
+async fn repo_api(
+    ctx: &mut Ctx,
+    m: Method,
+    kind: RepoType,
+    ns: &str,
+    name: &str,
+    rest: &[&str],
+) -> HubResult<Resp> {
+    let (get, post, delete) = (m == Method::GET, m == Method::POST, m == Method::DELETE);
+    match rest {
+        [] if get => repos::info(ctx, kind, ns, name, None).await,
+        ["revision", rev] if get => repos::info(ctx, kind, ns, name, Some(seg(rev)?)).await,
+        ["tree", rev, path @ ..] if get => {
+            let path = rest_path(path)?;
+            tree::list(ctx, kind, ns, name, &seg(rev)?, path.trim_matches('/')).await
+        }
+        ["paths-info", rev] if post => files::paths_info(ctx, kind, ns, name, &seg(rev)?).await,
+        ["preupload", rev] if post => files::preupload(ctx, kind, ns, name, &seg(rev)?).await,
+        ["commit", rev] if post => commit::create(ctx, kind, ns, name, &seg(rev)?).await,
+        ["refs"] if get => refs::list_refs(ctx, kind, ns, name).await,
+        ["commits", rev] if get => refs::list_commits(ctx, kind, ns, name, &seg(rev)?).await,
+        ["branch", b] if post => refs::create_branch(ctx, kind, ns, name, &seg(b)?).await,
+        ["branch", b] if delete => refs::delete_branch(ctx, kind, ns, name, &seg(b)?).await,
+        ["tag", r] if post => refs::create_tag(ctx, kind, ns, name, &seg(r)?).await,
+        ["tag", t] if delete => refs::delete_tag(ctx, kind, ns, name, &seg(t)?).await,
+        _ => Err(not_found(&m, &ctx.raw_path)),
+    }
+}

@@ -1,0 +1,185 @@
+//! `HEAD`/`GET /{prefix}{ns}/{name}/resolve/{rev}/{path}`: file metadata and content, with
+//! `X-Repo-Commit`, `ETag` (git blob id, or sha256 for LFS files with `X-Linked-Etag` /
+//! `X-Linked-Size`) and single-range `Range` support (206 / 416).
+
+use super::{Ctx, Resp};
+use crate::errors::{HubError, HubResult};
+use crate::store::repos::{self, RepoType};
+use crate::store::trees;
+use crate::util::percent_decode;
+use axum::body::Body;
+use axum::http::{HeaderValue, Method, Response, StatusCode};
+
+/// A parsed `Range` header against a body of `size` bytes.
+#[derive(Debug, PartialEq, Eq)]
+pub enum RangeSpec {
+    /// No usable range: serve everything.
+    Full,
+    /// Inclusive byte range.
+    Part(u64, u64),
+    /// Syntactically valid but outside the content: 416.
+    Unsatisfiable,
+}
+
+/// Parses a single `bytes=` range. Malformed or multi-range headers are ignored (full body),
+/// as RFC 9110 allows.
+pub fn parse_range(header: Option<&str>, size: u64) -> RangeSpec {
+    let Some(spec) = header.and_then(|h| h.trim().strip_prefix("bytes=")) else {
+        return RangeSpec::Full;
+    };
+    if spec.contains(',') {
+        return RangeSpec::Full;
+    }
+    let Some((start, end)) = spec.trim().split_once('-') else {
+        return RangeSpec::Full;
+    };
+    let (start, end) = (start.trim(), end.trim());
+    if start.is_empty() {
+        // suffix range: last N bytes
+        let Ok(n) = end.parse::<u64>() else {
+            return RangeSpec::Full;
+        };
+        if n == 0 || size == 0 {
+            return RangeSpec::Unsatisfiable;
+        }
+        return RangeSpec::Part(size.saturating_sub(n), size - 1);
+    }
+    let Ok(start) = start.parse::<u64>() else {
+        return RangeSpec::Full;
+    };
+    let end = if end.is_empty() {
+        None
+    } else {
+        match end.parse::<u64>() {
+            Ok(e) if e >= start => Some(e),
+            _ => return RangeSpec::Full,
+        }
+    };
+    if start >= size {
+        return RangeSpec::Unsatisfiable;
+    }
+    RangeSpec::Part(start, end.unwrap_or(size - 1).min(size - 1))
+}
+
+pub async fn resolve(
+    ctx: &Ctx,
+    kind: RepoType,
+    ns: &str,
+    name: &str,
+    rev: &str,
+    rest: &[&str],
+) -> HubResult<Resp> {
+    let segs = rest
+        .iter()
+        .map(|s| percent_decode(s, false))
+        .collect::<HubResult<Vec<_>>>()?;
+    let path = segs.join("/");
+    if path.split('/').any(|s| s == "." || s == "..") || path.contains('\\') {
+        return Err(HubError::bad_request(format!("Invalid path: {path}")));
+    }
+    let repo = ctx.readable_repo(kind, ns, name).await?;
+    let rev = rev.to_string();
+    let (commit, entry) = ctx
+        .blocking(move |s| {
+            s.store.with(|c| {
+                let oid = repos::resolve_revision(c, &repo, &rev)?;
+                let head = repos::get_commit(c, repo.id, &oid)?;
+                let entry = trees::lookup(c, &head.tree_oid, path.trim_matches('/'))?;
+                match entry.and_then(|e| e.file) {
+                    Some(f) => Ok((oid, f)),
+                    None => Err(
+                        HubError::entry_not_found(format!("Entry not found: {path}"))
+                            .with_commit(oid),
+                    ),
+                }
+            })
+        })
+        .await?;
+    let size = entry.size;
+    let range = if ctx.method == Method::GET {
+        parse_range(ctx.headers.get("range").and_then(|v| v.to_str().ok()), size)
+    } else {
+        RangeSpec::Full
+    };
+    let mut builder = Response::builder()
+        .header("x-repo-commit", &commit)
+        .header("accept-ranges", "bytes")
+        .header("content-type", "application/octet-stream");
+    builder = if entry.lfs {
+        builder
+            .header("etag", format!("\"{}\"", entry.sha256))
+            .header("x-linked-etag", format!("\"{}\"", entry.sha256))
+            .header("x-linked-size", size.to_string())
+    } else {
+        builder.header("etag", format!("\"{}\"", entry.oid))
+    };
+    let (status, start, len) = match range {
+        RangeSpec::Full => (StatusCode::OK, 0, size),
+        RangeSpec::Part(a, b) => (StatusCode::PARTIAL_CONTENT, a, b - a + 1),
+        RangeSpec::Unsatisfiable => {
+            return builder
+                .status(StatusCode::RANGE_NOT_SATISFIABLE)
+                .header("content-range", format!("bytes */{size}"))
+                .body(Body::empty())
+                .map_err(|e| HubError::internal(e.to_string()));
+        }
+    };
+    if status == StatusCode::PARTIAL_CONTENT {
+        builder = builder.header(
+            "content-range",
+            format!("bytes {}-{}/{size}", start, start + len - 1),
+        );
+    }
+    builder = builder
+        .status(status)
+        .header("content-length", len.to_string());
+    let body = if ctx.method == Method::HEAD {
+        Body::empty()
+    } else {
+        let sha = entry.sha256.clone();
+        let stream = ctx
+            .blocking(move |s| {
+                let path = s
+                    .store
+                    .blobs
+                    .path(&sha)
+                    .ok_or_else(|| HubError::internal("corrupt tree entry"))?;
+                Ok(super::body::FileRange::open(&path, start, len)?)
+            })
+            .await?;
+        Body::new(stream)
+    };
+    let mut resp = builder
+        .body(body)
+        .map_err(|e| HubError::internal(e.to_string()))?;
+    if ctx.method == Method::HEAD {
+        // Keep the real size on HEAD (an empty body must not rewrite it).
+        if let Ok(v) = HeaderValue::from_str(&len.to_string()) {
+            resp.headers_mut().insert("content-length", v);
+        }
+    }
+    Ok(resp)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges() {
+        use RangeSpec::*;
+        assert_eq!(parse_range(None, 10), Full);
+        assert_eq!(parse_range(Some("bytes=0-"), 10), Part(0, 9));
+        assert_eq!(parse_range(Some("bytes=2-4"), 10), Part(2, 4));
+        assert_eq!(parse_range(Some("bytes=2-400"), 10), Part(2, 9));
+        assert_eq!(parse_range(Some("bytes=-3"), 10), Part(7, 9));
+        assert_eq!(parse_range(Some("bytes=-30"), 10), Part(0, 9));
+        assert_eq!(parse_range(Some("bytes=10-"), 10), Unsatisfiable);
+        assert_eq!(parse_range(Some("bytes=-0"), 10), Unsatisfiable);
+        assert_eq!(parse_range(Some("bytes=0-"), 0), Unsatisfiable);
+        assert_eq!(parse_range(Some("bytes=5-2"), 10), Full);
+        assert_eq!(parse_range(Some("bytes=a-b"), 10), Full);
+        assert_eq!(parse_range(Some("bytes=0-1,3-4"), 10), Full);
+        assert_eq!(parse_range(Some("items=0-1"), 10), Full);
+    }
+}

@@ -1,0 +1,140 @@
+//! Content-addressed blob store: `<data>/blobs/sha256/ab/cdef…` (first two hex digits as a
+//! fan-out directory, the remaining 62 as the file name). Writes go to `<data>/tmp/`, are
+//! fsynced, then renamed into place (and the directory fsynced), so a blob is either complete
+//! or absent.
+
+use sha2::{Digest, Sha256};
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone)]
+pub struct BlobStore {
+    root: PathBuf,
+    tmp: PathBuf,
+}
+
+pub fn is_sha256_hex(s: &str) -> bool {
+    s.len() == 64
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+impl BlobStore {
+    pub fn open(data_dir: &Path) -> io::Result<Self> {
+        let root = data_dir.join("blobs").join("sha256");
+        let tmp = data_dir.join("tmp");
+        fs::create_dir_all(&root)?;
+        fs::create_dir_all(&tmp)?;
+        Ok(BlobStore { root, tmp })
+    }
+
+    /// Path of a blob; `None` if `sha256` is not 64 lower-case hex (never a path outside the store).
+    pub fn path(&self, sha256: &str) -> Option<PathBuf> {
+        is_sha256_hex(sha256).then(|| self.root.join(&sha256[..2]).join(&sha256[2..]))
+    }
+
+    pub fn contains(&self, sha256: &str) -> bool {
+        self.path(sha256).is_some_and(|p| p.is_file())
+    }
+
+    /// Size of a stored blob, `None` if absent.
+    pub fn size(&self, sha256: &str) -> io::Result<Option<u64>> {
+        match self.path(sha256).map(fs::metadata) {
+            Some(Ok(m)) => Ok(Some(m.len())),
+            Some(Err(e)) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Some(Err(e)) => Err(e),
+            None => Ok(None),
+        }
+    }
+
+    /// Stores `data` and returns its sha256 (hex). Idempotent.
+    pub fn put_bytes(&self, data: &[u8]) -> io::Result<String> {
+        let sha = hex::encode(Sha256::digest(data));
+        let dest = self.path(&sha).expect("sha256 hex");
+        if dest.is_file() {
+            return Ok(sha);
+        }
+        let tmp_path = self
+            .tmp
+            .join(format!("{}.tmp", crate::util::random_hex(12)));
+        let result = (|| {
+            let mut f = OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&tmp_path)?;
+            f.write_all(data)?;
+            f.sync_all()?;
+            drop(f);
+            let dir = dest.parent().expect("fan-out dir");
+            fs::create_dir_all(dir)?;
+            fs::rename(&tmp_path, &dest)?;
+            sync_dir(dir)
+        })();
+        if result.is_err() {
+            let _ = fs::remove_file(&tmp_path);
+        }
+        result.map(|_| sha)
+    }
+
+    /// Reads `len` bytes at `offset` from a blob.
+    pub fn read_range(&self, sha256: &str, offset: u64, len: u64) -> io::Result<Vec<u8>> {
+        let path = self
+            .path(sha256)
+            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "bad blob id"))?;
+        let mut f = File::open(path)?;
+        f.seek(SeekFrom::Start(offset))?;
+        let mut buf = Vec::with_capacity(len as usize);
+        f.take(len).read_to_end(&mut buf)?;
+        if (buf.len() as u64) != len {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "blob shorter than expected",
+            ));
+        }
+        Ok(buf)
+    }
+}
+
+#[cfg(unix)]
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+#[cfg(not(unix))]
+fn sync_dir(_dir: &Path) -> io::Result<()> {
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn put_read_and_layout() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = BlobStore::open(dir.path()).unwrap();
+        let sha = store.put_bytes(b"hello").unwrap();
+        assert_eq!(
+            sha,
+            "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"
+        );
+        let p = dir.path().join("blobs/sha256/2c").join(&sha[2..]);
+        assert!(p.is_file());
+        assert_eq!(store.put_bytes(b"hello").unwrap(), sha);
+        assert_eq!(store.size(&sha).unwrap(), Some(5));
+        assert_eq!(store.read_range(&sha, 1, 3).unwrap(), b"ell");
+        assert!(store.read_range(&sha, 3, 5).is_err());
+        assert_eq!(fs::read_dir(dir.path().join("tmp")).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn rejects_non_hex_ids() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = BlobStore::open(dir.path()).unwrap();
+        assert!(store.path("../../etc/passwd").is_none());
+        assert!(store.path(&"A".repeat(64)).is_none());
+        assert!(!store.contains(&"0".repeat(64)));
+        assert_eq!(store.size(&"0".repeat(64)).unwrap(), None);
+    }
+}

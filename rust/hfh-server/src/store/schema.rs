@@ -1,0 +1,96 @@
+//! SQLite schema. Migrations are applied in order, all in one transaction, and the schema
+//! version is kept in `PRAGMA user_version`. Never edit a released migration: append one.
+
+use rusqlite::Connection;
+
+const V1: &str = r#"
+CREATE TABLE accounts (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    kind        TEXT NOT NULL CHECK (kind IN ('user', 'org')),
+    hub_id      TEXT NOT NULL,
+    fullname    TEXT NOT NULL,
+    created_at  INTEGER NOT NULL
+);
+CREATE TABLE org_members (
+    org_id      INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    user_id     INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    role        TEXT NOT NULL,
+    PRIMARY KEY (org_id, user_id)
+);
+-- Tokens are stored as the SHA-256 of their value, never in clear.
+CREATE TABLE tokens (
+    token_sha256 TEXT PRIMARY KEY,
+    user_id      INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    role         TEXT NOT NULL CHECK (role IN ('read', 'write')),
+    display_name TEXT NOT NULL,
+    created_at   INTEGER NOT NULL
+);
+CREATE TABLE repos (
+    id            INTEGER PRIMARY KEY,
+    hub_id        TEXT NOT NULL,
+    type          TEXT NOT NULL CHECK (type IN ('model', 'dataset', 'space')),
+    namespace     TEXT NOT NULL COLLATE NOCASE,
+    name          TEXT NOT NULL COLLATE NOCASE,
+    private       INTEGER NOT NULL DEFAULT 0,
+    gated         TEXT,
+    disabled      INTEGER NOT NULL DEFAULT 0,
+    sdk           TEXT,
+    created_at    INTEGER NOT NULL,
+    last_modified INTEGER NOT NULL,
+    UNIQUE (type, namespace, name)
+);
+-- Commits are git commits: oid = sha1 of the commit object (see git.rs).
+CREATE TABLE commits (
+    repo_id     INTEGER NOT NULL REFERENCES repos(id) ON DELETE CASCADE,
+    oid         TEXT NOT NULL,
+    tree_oid    TEXT NOT NULL,
+    parents     TEXT NOT NULL DEFAULT '',
+    author      TEXT NOT NULL,
+    title       TEXT NOT NULL,
+    message     TEXT NOT NULL,
+    created_at  INTEGER NOT NULL,
+    PRIMARY KEY (repo_id, oid)
+) WITHOUT ROWID;
+-- Full ref names: refs/heads/main, refs/tags/v1, refs/pr/1, refs/convert/parquet.
+CREATE TABLE refs (
+    repo_id     INTEGER NOT NULL REFERENCES repos(id) ON DELETE CASCADE,
+    name        TEXT NOT NULL,
+    commit_oid  TEXT NOT NULL,
+    PRIMARY KEY (repo_id, name)
+) WITHOUT ROWID;
+-- Git trees, content-addressed and shared by every commit and repository.
+CREATE TABLE trees (
+    oid TEXT PRIMARY KEY
+) WITHOUT ROWID;
+CREATE TABLE tree_entries (
+    tree_oid    TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    kind        TEXT NOT NULL CHECK (kind IN ('file', 'dir')),
+    oid         TEXT NOT NULL,   -- git blob id (of the pointer for LFS files) or sub-tree id
+    size        INTEGER NOT NULL, -- content size (0 for directories)
+    sha256      TEXT,            -- content sha256 = blob-store key (files only)
+    lfs         INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (tree_oid, name)
+) WITHOUT ROWID;
+"#;
+
+const MIGRATIONS: &[&str] = &[V1];
+
+/// Brings the database to the latest schema version in a single transaction.
+pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let current: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    for (i, sql) in MIGRATIONS.iter().enumerate() {
+        let version = i as i64 + 1;
+        if version > current {
+            tx.execute_batch(sql)?;
+        }
+    }
+    tx.pragma_update(None, "user_version", MIGRATIONS.len() as i64)?;
+    tx.commit()
+}
+
+pub fn schema_version() -> i64 {
+    MIGRATIONS.len() as i64
+}
