@@ -1,6 +1,7 @@
 """Type stubs of the Rust extension module ``huggingface_hub._rust`` (built from rust/hfh-python)."""
 
 from os import PathLike
+from pathlib import Path
 
 __version__: str
 READ_BUFFER_SIZE: int
@@ -32,3 +33,39 @@ class Sha256:
     def digest(self) -> bytes: ...
     def hexdigest(self) -> str: ...
     def copy(self) -> Sha256: ...
+
+class LocalHubServer:
+    """A local Hub server (``hfh-server``) serving on a background thread of this process."""
+
+    @property
+    def endpoint(self) -> str:
+        """``http://host:port``, with the port actually bound."""
+
+    @property
+    def data_dir(self) -> Path:
+        """The server's data directory."""
+
+    @property
+    def running(self) -> bool:
+        """True until `stop` (or a fatal server error)."""
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop accepting, let in-flight requests finish (cut off after ``timeout`` seconds), close the database.
+
+        Idempotent; the GIL is released while waiting."""
+
+def start_local_hub(
+    data_dir: str | PathLike[str],
+    host: str = "127.0.0.1",
+    port: int = 0,
+    users: list[str] = ...,
+    orgs: list[str] = ...,
+    max_body_bytes: int | None = None,
+) -> LocalHubServer:
+    """Open (or create) ``data_dir``, create ``users`` (``NAME[:TOKEN[:read|write]]``) and ``orgs``
+    (``NAME:MEMBER[,MEMBER...]``), bind ``host:port`` (0: a free port) and serve in the background.
+
+    Raises ``ValueError`` for a malformed spec, ``OSError`` if the directory or the port cannot be used."""
+
+def provision_local_hub(data_dir: str | PathLike[str], users: list[str] = ..., orgs: list[str] = ...) -> None:
+    """Create users, tokens and organisations in a server's data directory (running or not)."""

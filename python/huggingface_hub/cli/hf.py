@@ -21,6 +21,7 @@ from ._errors import format_known_exception
 from ._framework import Option
 from ._output import out
 from .auth import auth_cli
+from .serve import serve
 from .system import env, version
 
 app = typer_factory(help="Hugging Face Hub CLI")
@@ -46,6 +47,13 @@ def app_callback(
 # Top-level commands.
 app.command(topic="help")(env)
 app.command(topic="help")(version)
+app.command(
+    examples=[
+        "hf serve",
+        "hf serve ./hub-data --port 8080 --user alice:hf_alice_token",
+        "hf serve /tmp/hub --user alice:hf_a --user bob --org acme:alice,bob",
+    ]
+)(serve)
 
 # Command groups.
 app.add_group(auth_cli, name="auth")

@@ -1,4 +1,5 @@
-//! The extension module `huggingface_hub._rust`: thin pyo3 adapters over `hfh-core`.
+//! The extension module `huggingface_hub._rust`: thin pyo3 adapters over `hfh-core` and
+//! `hfh-server` (the local Hub).
 //!
 //! Every entry point is synchronous, takes and returns plain data, releases the GIL while it
 //! works and stays responsive to Ctrl-C (see `interrupt`).
@@ -8,10 +9,12 @@ use pyo3::prelude::*;
 mod errors;
 mod hashing;
 mod interrupt;
+mod server;
 
 #[pymodule(gil_used = false)]
 fn _rust(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     hashing::register(m)?;
+    server::register(m)?;
     Ok(())
 }

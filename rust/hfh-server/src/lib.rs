@@ -8,6 +8,7 @@ pub mod git;
 pub mod gitattributes;
 pub mod routes;
 pub mod server;
+pub mod signing;
 pub mod store;
 pub mod util;
 

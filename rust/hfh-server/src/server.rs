@@ -2,6 +2,7 @@
 
 use crate::config::Config;
 use crate::errors::HubResult;
+use crate::signing::Signer;
 use crate::store::{accounts, Store};
 use axum::Router;
 use std::future::Future;
@@ -15,6 +16,8 @@ use tokio::task::JoinHandle;
 pub struct AppState {
     pub store: Store,
     pub config: Config,
+    /// Signs and checks the pre-signed LFS object URLs.
+    pub signer: Signer,
     /// The address actually bound (port 0 resolved).
     pub addr: SocketAddr,
 }
@@ -37,10 +40,11 @@ pub struct BoundServer {
 pub async fn bind(config: Config) -> HubResult<BoundServer> {
     let data_dir = config.data_dir.clone();
     let cfg = config.clone();
-    let store = tokio::task::spawn_blocking(move || -> HubResult<Store> {
+    let (store, signer) = tokio::task::spawn_blocking(move || -> HubResult<(Store, Signer)> {
         let store = Store::open(&data_dir)?;
         store.with(|conn| accounts::provision(conn, &cfg))?;
-        Ok(store)
+        let signer = Signer::open(&data_dir)?;
+        Ok((store, signer))
     })
     .await
     .map_err(|e| crate::errors::HubError::internal(e.to_string()))??;
@@ -51,6 +55,7 @@ pub async fn bind(config: Config) -> HubResult<BoundServer> {
         state: Arc::new(AppState {
             store,
             config,
+            signer,
             addr,
         }),
     })

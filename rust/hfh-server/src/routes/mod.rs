@@ -6,6 +6,8 @@ mod account;
 mod body;
 mod commit;
 mod files;
+mod lfs;
+mod objects;
 mod refs;
 mod repos;
 mod resolve;
@@ -70,15 +72,19 @@ impl Ctx {
         if declared.is_some_and(|n| n > limit as u64) {
             return Err(too_large());
         }
-        let body = self
-            .body
-            .get_mut()
-            .unwrap_or_else(|p| p.into_inner())
-            .take()
-            .unwrap_or_else(Body::empty);
+        let body = self.take_body();
         axum::body::to_bytes(body, limit)
             .await
             .map_err(|_| too_large())
+    }
+
+    /// Takes the request body for streaming (empty if already consumed).
+    pub fn take_body(&mut self) -> Body {
+        self.body
+            .get_mut()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+            .unwrap_or_else(Body::empty)
     }
 
     /// Parses a JSON object body (400 on malformed JSON).
@@ -181,7 +187,15 @@ async fn dispatch(state: Arc<AppState>, req: Request) -> HubResult<Resp> {
         .and_then(|h| h.to_str().ok())
         .map(|h| format!("http://{h}"))
         .unwrap_or_else(|| state.endpoint());
-    let token = auth::bearer(&parts.headers)?;
+    let path = parts.uri.path().to_string();
+    let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    // Pre-signed object URLs authorise themselves: their Authorization header is ignored.
+    let signed = segs.first() == Some(&"lfs-objects");
+    let token = if signed {
+        None
+    } else {
+        auth::bearer(&parts.headers)?
+    };
     let caller = match token {
         None => Caller::Anonymous,
         Some(t) => {
@@ -191,8 +205,6 @@ async fn dispatch(state: Arc<AppState>, req: Request) -> HubResult<Resp> {
                 .map_err(|e| HubError::internal(e.to_string()))??
         }
     };
-    let path = parts.uri.path().to_string();
-    let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     let mut ctx = Ctx {
         state,
         method: parts.method.clone(),
@@ -204,7 +216,23 @@ async fn dispatch(state: Arc<AppState>, req: Request) -> HubResult<Resp> {
         body: std::sync::Mutex::new(Some(body)),
     };
     let m = parts.method;
+    let (get_or_head, post) = (m == Method::GET || m == Method::HEAD, m == Method::POST);
     match segs.as_slice() {
+        ["lfs-objects", "upload", oid] if m == Method::PUT => objects::upload(&mut ctx, oid).await,
+        ["lfs-objects", "download", oid] if get_or_head => objects::download(&ctx, oid).await,
+        [p, ns, name, "info", "lfs", "objects", op]
+            if post && (*p == "datasets" || *p == "spaces") =>
+        {
+            let kind = if *p == "datasets" {
+                RepoType::Dataset
+            } else {
+                RepoType::Space
+            };
+            lfs_api(&mut ctx, kind, &seg(ns)?, &seg(name)?, op).await
+        }
+        [ns, name, "info", "lfs", "objects", op] if post => {
+            lfs_api(&mut ctx, RepoType::Model, &seg(ns)?, &seg(name)?, op).await
+        }
         ["api", "whoami-v2"] if m == Method::GET => account::whoami(&ctx).await,
         ["api", "repos", "create"] if m == Method::POST => repos::create(&mut ctx).await,
         ["api", "repos", "delete"] if m == Method::DELETE => repos::delete(&mut ctx).await,
@@ -235,6 +263,18 @@ async fn dispatch(state: Arc<AppState>, req: Request) -> HubResult<Resp> {
             .await
         }
         _ => Err(not_found(&m, &path)),
+    }
+}
+
+/// `POST {repo}.git/info/lfs/objects/{batch,verify}` (`name` still has its `.git` suffix).
+async fn lfs_api(ctx: &mut Ctx, kind: RepoType, ns: &str, name: &str, op: &str) -> HubResult<Resp> {
+    let Some(name) = lfs::strip_git_suffix(name) else {
+        return Err(not_found(&ctx.method, &ctx.raw_path));
+    };
+    match op {
+        "batch" => lfs::batch(ctx, kind, ns, name).await,
+        "verify" => lfs::verify(ctx, kind, ns, name).await,
+        _ => Err(not_found(&ctx.method, &ctx.raw_path)),
     }
 }
 

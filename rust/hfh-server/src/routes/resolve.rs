@@ -1,14 +1,18 @@
-//! `HEAD`/`GET /{prefix}{ns}/{name}/resolve/{rev}/{path}`: file metadata and content, with
-//! `X-Repo-Commit`, `ETag` (git blob id, or sha256 for LFS files with `X-Linked-Etag` /
-//! `X-Linked-Size`) and single-range `Range` support (206 / 416).
+//! `HEAD`/`GET /{prefix}{ns}/{name}/resolve/{rev}/{path}`: file metadata and content.
+//!
+//! Regular files are served here with `X-Repo-Commit`, `ETag` (git blob id) and single-range
+//! `Range` support (206 / 416). LFS files answer `302 Found` to a signed, expiring blob URL
+//! (see `objects`), with `X-Repo-Commit`, `ETag` / `X-Linked-Etag` (sha256) and `X-Linked-Size`.
 
+use super::objects::{download_url, send_blob, DOWNLOAD_URL_TTL};
 use super::{Ctx, Resp};
 use crate::errors::{HubError, HubResult};
+use crate::signing::now_secs;
 use crate::store::repos::{self, RepoType};
 use crate::store::trees;
 use crate::util::percent_decode;
 use axum::body::Body;
-use axum::http::{HeaderValue, Method, Response, StatusCode};
+use axum::http::{Response, StatusCode};
 
 /// A parsed `Range` header against a body of `size` bytes.
 #[derive(Debug, PartialEq, Eq)]
@@ -96,69 +100,31 @@ pub async fn resolve(
         })
         .await?;
     let size = entry.size;
-    let range = if ctx.method == Method::GET {
-        parse_range(ctx.headers.get("range").and_then(|v| v.to_str().ok()), size)
-    } else {
-        RangeSpec::Full
-    };
-    let mut builder = Response::builder()
+    let builder = Response::builder()
         .header("x-repo-commit", &commit)
         .header("accept-ranges", "bytes")
         .header("content-type", "application/octet-stream");
-    builder = if entry.lfs {
-        builder
+    if entry.lfs {
+        // Like the Hub's CDN: a redirect to a signed, expiring URL of the blob itself.
+        let expires = now_secs() + DOWNLOAD_URL_TTL;
+        let location = download_url(
+            &ctx.endpoint,
+            &ctx.state.signer,
+            &entry.sha256,
+            size,
+            expires,
+        );
+        return builder
+            .status(StatusCode::FOUND)
+            .header("location", location)
             .header("etag", format!("\"{}\"", entry.sha256))
             .header("x-linked-etag", format!("\"{}\"", entry.sha256))
             .header("x-linked-size", size.to_string())
-    } else {
-        builder.header("etag", format!("\"{}\"", entry.oid))
-    };
-    let (status, start, len) = match range {
-        RangeSpec::Full => (StatusCode::OK, 0, size),
-        RangeSpec::Part(a, b) => (StatusCode::PARTIAL_CONTENT, a, b - a + 1),
-        RangeSpec::Unsatisfiable => {
-            return builder
-                .status(StatusCode::RANGE_NOT_SATISFIABLE)
-                .header("content-range", format!("bytes */{size}"))
-                .body(Body::empty())
-                .map_err(|e| HubError::internal(e.to_string()));
-        }
-    };
-    if status == StatusCode::PARTIAL_CONTENT {
-        builder = builder.header(
-            "content-range",
-            format!("bytes {}-{}/{size}", start, start + len - 1),
-        );
+            .body(Body::empty())
+            .map_err(|e| HubError::internal(e.to_string()));
     }
-    builder = builder
-        .status(status)
-        .header("content-length", len.to_string());
-    let body = if ctx.method == Method::HEAD {
-        Body::empty()
-    } else {
-        let sha = entry.sha256.clone();
-        let stream = ctx
-            .blocking(move |s| {
-                let path = s
-                    .store
-                    .blobs
-                    .path(&sha)
-                    .ok_or_else(|| HubError::internal("corrupt tree entry"))?;
-                Ok(super::body::FileRange::open(&path, start, len)?)
-            })
-            .await?;
-        Body::new(stream)
-    };
-    let mut resp = builder
-        .body(body)
-        .map_err(|e| HubError::internal(e.to_string()))?;
-    if ctx.method == Method::HEAD {
-        // Keep the real size on HEAD (an empty body must not rewrite it).
-        if let Ok(v) = HeaderValue::from_str(&len.to_string()) {
-            resp.headers_mut().insert("content-length", v);
-        }
-    }
-    Ok(resp)
+    let builder = builder.header("etag", format!("\"{}\"", entry.oid));
+    send_blob(ctx, builder, &entry.sha256, size).await
 }
 
 #[cfg(test)]

@@ -51,13 +51,10 @@ impl BlobStore {
     /// Stores `data` and returns its sha256 (hex). Idempotent.
     pub fn put_bytes(&self, data: &[u8]) -> io::Result<String> {
         let sha = hex::encode(Sha256::digest(data));
-        let dest = self.path(&sha).expect("sha256 hex");
-        if dest.is_file() {
+        if self.contains(&sha) {
             return Ok(sha);
         }
-        let tmp_path = self
-            .tmp
-            .join(format!("{}.tmp", crate::util::random_hex(12)));
+        let tmp_path = self.tmp_path();
         let result = (|| {
             let mut f = OpenOptions::new()
                 .write(true)
@@ -66,15 +63,35 @@ impl BlobStore {
             f.write_all(data)?;
             f.sync_all()?;
             drop(f);
-            let dir = dest.parent().expect("fan-out dir");
-            fs::create_dir_all(dir)?;
-            fs::rename(&tmp_path, &dest)?;
-            sync_dir(dir)
+            self.install(&tmp_path, &sha)
         })();
         if result.is_err() {
             let _ = fs::remove_file(&tmp_path);
         }
         result.map(|_| sha)
+    }
+
+    /// A fresh path in the store's temporary directory (same filesystem as the blobs, so
+    /// [`BlobStore::install`] is a rename).
+    pub fn tmp_path(&self) -> PathBuf {
+        self.tmp
+            .join(format!("{}.tmp", crate::util::random_hex(12)))
+    }
+
+    /// Moves a complete, fsynced temporary file into place as blob `sha256` (the caller has
+    /// checked the digest) and fsyncs the directory. If the blob already exists the temporary
+    /// file is removed instead.
+    pub fn install(&self, tmp_path: &Path, sha256: &str) -> io::Result<()> {
+        let dest = self
+            .path(sha256)
+            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "bad blob id"))?;
+        if dest.is_file() {
+            return fs::remove_file(tmp_path);
+        }
+        let dir = dest.parent().expect("fan-out dir");
+        fs::create_dir_all(dir)?;
+        fs::rename(tmp_path, &dest)?;
+        sync_dir(dir)
     }
 
     /// Reads `len` bytes at `offset` from a blob.
