@@ -10,7 +10,7 @@ upstream ``huggingface_hub``, with ``HfApi(endpoint=hub.endpoint)`` or ``HF_ENDP
     with LocalHub() as hub:  # port 0 and a temporary data directory
         token = hub.create_user("alice")
         api = HfApi(endpoint=hub.endpoint, token=token)
-        api.create_repo("alice/demo")
+        assert api.whoami()["name"] == "alice"
 
 By default the server runs on a background thread of this process (fast to start, stopped with the
 interpreter). ``subprocess=True`` runs it as ``python -m huggingface_hub.cli.hf serve`` instead, for tests that
