@@ -25,6 +25,9 @@ _SUBMOD_ATTRS: dict[str, list[str]] = {
         "logout",
         "notebook_login",
     ],
+    "_snapshot_download": [
+        "snapshot_download",
+    ],
     "cli._cli_utils": [
         "check_cli_update",
         "typer_factory",
@@ -42,14 +45,30 @@ _SUBMOD_ATTRS: dict[str, list[str]] = {
         "TF_WEIGHTS_NAME",
         "is_offline_mode",
     ],
+    "file_download": [
+        "DryRunFileInfo",
+        "HfFileMetadata",
+        "_CACHED_NO_EXIST",
+        "get_hf_file_metadata",
+        "hf_hub_download",
+        "hf_hub_url",
+        "try_to_load_from_cache",
+    ],
     "hf_api": [
         "HfApi",
+        "verify_repo_checksums",
         "whoami",
     ],
     "utils": [
         "CLIENT_FACTORY_T",
         "CacheNotFound",
+        "CachedFileInfo",
+        "CachedIncompleteFileInfo",
+        "CachedRepoInfo",
+        "CachedRevisionInfo",
         "CorruptedCacheException",
+        "DeleteCacheStrategy",
+        "HFCacheInfo",
         "cached_assets_path",
         "close_session",
         "configure_http_backend",
@@ -58,6 +77,7 @@ _SUBMOD_ATTRS: dict[str, list[str]] = {
         "get_token",
         "hf_raise_for_status",
         "logging",
+        "scan_cache_dir",
         "set_client_factory",
     ],
 }
@@ -105,6 +125,9 @@ if TYPE_CHECKING:  # static view of the lazy names, for type checkers and IDEs
         logout as logout,
         notebook_login as notebook_login,
     )
+    from ._snapshot_download import (
+        snapshot_download as snapshot_download,
+    )
     from .cli._cli_utils import (
         check_cli_update as check_cli_update,
         typer_factory as typer_factory,
@@ -122,14 +145,30 @@ if TYPE_CHECKING:  # static view of the lazy names, for type checkers and IDEs
         TF_WEIGHTS_NAME as TF_WEIGHTS_NAME,
         is_offline_mode as is_offline_mode,
     )
+    from .file_download import (
+        DryRunFileInfo as DryRunFileInfo,
+        HfFileMetadata as HfFileMetadata,
+        _CACHED_NO_EXIST as _CACHED_NO_EXIST,
+        get_hf_file_metadata as get_hf_file_metadata,
+        hf_hub_download as hf_hub_download,
+        hf_hub_url as hf_hub_url,
+        try_to_load_from_cache as try_to_load_from_cache,
+    )
     from .hf_api import (
         HfApi as HfApi,
+        verify_repo_checksums as verify_repo_checksums,
         whoami as whoami,
     )
     from .utils import (
         CLIENT_FACTORY_T as CLIENT_FACTORY_T,
         CacheNotFound as CacheNotFound,
+        CachedFileInfo as CachedFileInfo,
+        CachedIncompleteFileInfo as CachedIncompleteFileInfo,
+        CachedRepoInfo as CachedRepoInfo,
+        CachedRevisionInfo as CachedRevisionInfo,
         CorruptedCacheException as CorruptedCacheException,
+        DeleteCacheStrategy as DeleteCacheStrategy,
+        HFCacheInfo as HFCacheInfo,
         cached_assets_path as cached_assets_path,
         close_session as close_session,
         configure_http_backend as configure_http_backend,
@@ -138,6 +177,7 @@ if TYPE_CHECKING:  # static view of the lazy names, for type checkers and IDEs
         get_token as get_token,
         hf_raise_for_status as hf_raise_for_status,
         logging as logging,
+        scan_cache_dir as scan_cache_dir,
         set_client_factory as set_client_factory,
     )
     # </generated: type-checking imports>

@@ -1,7 +1,9 @@
 """Type stubs of the Rust extension module ``huggingface_hub._rust`` (built from rust/hfh-python)."""
 
+from collections.abc import Callable
 from os import PathLike
 from pathlib import Path
+from typing import Any
 
 __version__: str
 READ_BUFFER_SIZE: int
@@ -33,6 +35,31 @@ class Sha256:
     def digest(self) -> bytes: ...
     def hexdigest(self) -> str: ...
     def copy(self) -> Sha256: ...
+
+def download_files(
+    jobs: list[tuple[str, list[tuple[str, str]], str, str, str | None, int | None, str | None, bool]],
+    *,
+    connections: int = 8,
+    chunk_size: int = ...,
+    parallel_threshold: int = ...,
+    max_files: int = 16,
+    stall_timeout: float = 10.0,
+    connect_timeout: float = 10.0,
+    max_retries: int = 5,
+    base_wait: float = 1.0,
+    max_wait: float = 8.0,
+    progress: Callable[[list[tuple[int, int]], int], object] | None = None,
+) -> list[None | tuple[str, int, int] | dict[str, Any]]:
+    """Download a batch of files with the GIL released (the transfer engine of ``hfh-core``).
+
+    Each job is ``(url, headers, destination, partial, lock, expected_size, sha256_hex, replace)``:
+    bytes go to the resumable ``partial`` file (under an ``flock`` of ``lock``), are verified (size,
+    SHA-256 if given) and renamed to ``destination``; nothing is done when ``destination`` exists
+    unless ``replace``. ``progress(changes, fetched)`` is called about ten times a second with
+    ``(job_index, bytes_done)`` pairs. One result per job: ``None`` (not run: another job failed),
+    ``("downloaded", fetched, size)``, ``("present", 0, 0)``, or an error dict with ``kind`` (http,
+    network, timeout, io, size, checksum, invalid, cancelled), ``message`` and, for http, ``status``,
+    ``url``, ``headers`` and ``body``."""
 
 class LocalHubServer:
     """A local Hub server (``hfh-server``) serving on a background thread of this process."""
@@ -69,3 +96,49 @@ def start_local_hub(
 
 def provision_local_hub(data_dir: str | PathLike[str], users: list[str] = ..., orgs: list[str] = ...) -> None:
     """Create users, tokens and organisations in a server's data directory (running or not)."""
+
+class XetFileHash:
+    """The Xet hash of a file's content (hex form, as the Hub shows ``xetHash``), with its size, chunk count and SHA-256."""
+
+    hash: str
+    size: int
+    chunks: int
+    sha256: str | None
+
+def xet_hash_files(paths: list[str | PathLike[str]], *, sha256: bool = True, workers: int = 0) -> list[XetFileHash]:
+    """Xet hashes (and SHA-256) of many files, computed in parallel with the GIL released, in input order."""
+
+class CachedRepoFiles:
+    """The files of one repo found by `scan_cache`, kept in Rust until asked for."""
+
+    def revision(self, index: int) -> list[tuple[str, str, str, int, float, float]]:
+        """``(file_name, file_path, blob_path, size, blob_atime, blob_mtime)`` for each file of revision ``index``."""
+
+    def count(self, index: int) -> int:
+        """Number of files of revision ``index``."""
+
+def scan_cache(
+    cache_dir: str | PathLike[str], workers: int = 0
+) -> tuple[
+    list[
+        tuple[
+            int,
+            str,
+            list[tuple[str, bytes]],
+            list[tuple[str, str, int, float]],
+            int,
+            int,
+            float,
+            float,
+            CachedRepoFiles,
+        ]
+    ],
+    list[tuple[int, str, str, str | None, int | None, str | None]],
+    list[tuple[str, int]],
+]:
+    """Scan the cache folder (absolute, resolved) with the GIL released, in parallel over its entries.
+
+    Returns ``(repos, problems, incomplete)``: ``repos`` as ``(entry_index, repo_path, refs, revisions, size, nb_files,
+    last_accessed, last_modified, files)`` with ``refs`` as ``(name, raw_bytes)`` and ``revisions`` as
+    ``(name, path, size, last_modified)``; ``problems`` as ``(entry_index, kind, path, what, errno, message)``;
+    ``incomplete`` as ``(path, size)``. ``entry_index`` gives the order in which the folder lists its entries."""

@@ -5,6 +5,8 @@ makes. Module-level aliases (``whoami = api.whoami``, ...) call a default instan
 """
 
 from . import constants
+from ._api_cache import CacheMixin
+from ._api_downloads import DownloadsMixin
 from .errors import HfHubHTTPError, LocalTokenNotFoundError
 from .utils._auth import _get_token_from_environment, _get_token_from_file, _get_token_from_google_colab, get_token
 from .utils._headers import build_hf_headers
@@ -20,7 +22,7 @@ _INVALID_TOKEN_HINT_ENV = (
 _INVALID_TOKEN_HINT_FILE = " The token stored is invalid. Please run `hf auth login --force` to set a new token."
 
 
-class HfApi:
+class HfApi(DownloadsMixin, CacheMixin):
     """Client for the Hugging Face Hub HTTP API.
 
     The settings passed here are used by every request the client makes. Using an `HfApi` instance is optional:
@@ -150,3 +152,4 @@ def _invalid_token_hint(token: str) -> str:
 api = HfApi()
 
 whoami = api.whoami
+verify_repo_checksums = api.verify_repo_checksums

@@ -298,6 +298,16 @@ RepoTypeOpt = Annotated[
     Option("--type", "--repo-type", help="The type of repository (model, dataset, or space)."),
 ]
 
+RepoTypeOptionalOpt = Annotated[
+    RepoType | None,
+    Option(
+        "--type",
+        "--repo-type",
+        help="The type of repository (model, dataset, or space).",
+        show_default="model",
+    ),
+]
+
 RevisionOpt = Annotated[
     str | None,
     Option(help="Git revision id which can be a branch name, a tag, or a commit hash."),

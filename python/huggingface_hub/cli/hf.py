@@ -21,6 +21,8 @@ from ._errors import format_known_exception
 from ._framework import Option
 from ._output import out
 from .auth import auth_cli
+from .cache import cache_cli
+from .download import DOWNLOAD_EXAMPLES, download
 from .serve import serve
 from .system import env, version
 
@@ -45,6 +47,7 @@ def app_callback(
 
 
 # Top-level commands.
+app.command(examples=DOWNLOAD_EXAMPLES)(download)
 app.command(topic="help")(env)
 app.command(topic="help")(version)
 app.command(
@@ -57,6 +60,7 @@ app.command(
 
 # Command groups.
 app.add_group(auth_cli, name="auth")
+app.add_group(cache_cli, name="cache")
 
 
 def main() -> None:

@@ -31,6 +31,19 @@ from ..errors import (
     SafetensorsParsingError,
 )
 
+# --- cache ---
+# isort: split
+from ._cache_manager import (
+    CachedFileInfo,
+    CachedIncompleteFileInfo,
+    CachedRepoInfo,
+    CachedRevisionInfo,
+    DeleteCacheStrategy,
+    HFCacheInfo,
+    _format_size,
+    scan_cache_dir,
+)
+
 # --- http and headers ---
 # isort: split
 from ._detect_agent import detect_agent, is_agent

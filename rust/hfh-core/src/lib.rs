@@ -3,7 +3,10 @@
 //! Nothing here knows about Python: the `hfh-python` crate adapts these functions for the
 //! extension module, releasing the GIL around them and polling for Ctrl-C through [`Cancel`].
 
+pub mod cache;
 pub mod cancel;
+pub mod download;
 pub mod oid;
+pub mod parallel;
 
 pub use cancel::Cancel;

@@ -5,15 +5,14 @@
 
 use std::fs::File;
 use std::io::{self, Read};
-use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
 
 use sha1::Sha1;
 use sha2::{Digest, Sha256};
 
-use crate::Cancel;
+use crate::{parallel, Cancel};
+
+pub use crate::parallel::default_workers;
 
 /// Size of the buffer each hashing worker reads into. Large enough that syscall overhead
 /// vanishes next to SHA-256 throughput, small enough to stay in L2 with the hash state.
@@ -127,6 +126,9 @@ pub fn sha256_file_from(file: &File, offset: u64, cancel: &Cancel) -> io::Result
     )
 }
 
+/// What hashing one file gives: its digest, or why it could not be read.
+pub type HashResult = Result<Vec<u8>, HashError>;
+
 /// The digest of one file's content, as `algorithm` defines it.
 pub fn hash_file(path: &Path, algorithm: Algorithm, cancel: &Cancel) -> HashResult {
     let mut file = File::open(path).map_err(|e| HashError::io(path, e))?;
@@ -157,67 +159,19 @@ pub fn hash_file(path: &Path, algorithm: Algorithm, cancel: &Cancel) -> HashResu
     })
 }
 
-/// Default worker count: one per available core.
-pub fn default_workers() -> usize {
-    std::thread::available_parallelism()
-        .map(NonZeroUsize::get)
-        .unwrap_or(1)
-}
-
-/// What hashing one file gives: its digest, or why it could not be read.
-pub type HashResult = Result<Vec<u8>, HashError>;
-
 /// Hash many files at once, spreading them over `workers` threads (0 means one per core).
 ///
 /// Results come back in the order of `paths`. Each file is hashed by a single thread (SHA-256
-/// is sequential); parallelism comes from hashing several files at the same time. Files are
-/// taken largest-first so that one big file left for last does not leave the other cores idle.
+/// is sequential); parallelism comes from hashing several files at the same time.
 pub fn hash_files(
     paths: &[PathBuf],
     algorithm: Algorithm,
     workers: usize,
     cancel: &Cancel,
 ) -> Vec<HashResult> {
-    let workers = if workers == 0 {
-        default_workers()
-    } else {
-        workers
-    };
-    let workers = workers.min(paths.len()).max(1);
-
-    let mut order: Vec<usize> = (0..paths.len()).collect();
-    let sizes: Vec<u64> = paths
-        .iter()
-        .map(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0))
-        .collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(sizes[i]));
-
-    let results: Vec<Mutex<Option<HashResult>>> = paths.iter().map(|_| Mutex::new(None)).collect();
-    let next = AtomicUsize::new(0);
-
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| loop {
-                let slot = next.fetch_add(1, Ordering::Relaxed);
-                let Some(&index) = order.get(slot) else { break };
-                let outcome = if cancel.is_cancelled() {
-                    Err(HashError::Cancelled)
-                } else {
-                    hash_file(&paths[index], algorithm, cancel)
-                };
-                *results[index].lock().unwrap_or_else(|p| p.into_inner()) = Some(outcome);
-            });
-        }
-    });
-
-    results
-        .into_iter()
-        .map(|cell| {
-            cell.into_inner()
-                .unwrap_or_else(|p| p.into_inner())
-                .unwrap_or(Err(HashError::Cancelled))
-        })
-        .collect()
+    parallel::map_files_largest_first(paths, workers, cancel, |job| {
+        hash_file(job.path, algorithm, cancel)
+    })
 }
 
 /// Incremental SHA-256 for content that arrives in pieces (Python file-like objects).

@@ -24,7 +24,7 @@ pub fn os_error(error: &io::Error, path: Option<&Path>) -> PyErr {
 }
 
 /// `io::Error` renders as "No such file or directory (os error 2)"; Python adds the errno itself.
-fn strip_os_suffix(message: &str) -> String {
+pub fn strip_os_suffix(message: &str) -> String {
     match message.rfind(" (os error ") {
         Some(at) => message[..at].to_string(),
         None => message.to_string(),

@@ -6,15 +6,21 @@
 
 use pyo3::prelude::*;
 
+mod cache;
+mod download;
 mod errors;
 mod hashing;
 mod interrupt;
 mod server;
+mod xet;
 
 #[pymodule(gil_used = false)]
 fn _rust(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    cache::register(m)?;
+    download::register(m)?;
     hashing::register(m)?;
     server::register(m)?;
+    xet::register(m)?;
     Ok(())
 }

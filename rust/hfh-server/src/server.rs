@@ -4,6 +4,7 @@ use crate::config::Config;
 use crate::errors::HubResult;
 use crate::signing::Signer;
 use crate::store::{accounts, Store};
+use axum::serve::ListenerExt;
 use axum::Router;
 use std::future::Future;
 use std::net::SocketAddr;
@@ -82,7 +83,12 @@ impl BoundServer {
     where
         F: Future<Output = ()> + Send + 'static,
     {
-        axum::serve(self.listener, router(self.state))
+        // Without TCP_NODELAY, small responses wait for the client's delayed ACK (Nagle), which
+        // costs tens of milliseconds per request on keep-alive connections.
+        let listener = self.listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
+        axum::serve(listener, router(self.state))
             .with_graceful_shutdown(shutdown)
             .await
     }

@@ -7,10 +7,10 @@
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{mpsc, Mutex};
+use std::sync::mpsc;
 
-use hfh_core::oid::{default_workers, HashError, Sha256Stream};
+use hfh_core::oid::{HashError, Sha256Stream};
+use hfh_core::parallel::{default_workers, map_files_largest_first};
 use hfh_core::Cancel;
 
 use crate::chunking::BoundaryScanner;
@@ -288,43 +288,10 @@ pub fn hash_files(
     } else {
         workers
     };
-    let workers = cores.min(paths.len()).max(1);
-
-    let sizes: Vec<u64> = paths
-        .iter()
-        .map(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0))
-        .collect();
-    let mut order: Vec<usize> = (0..paths.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(sizes[i]));
-
-    let results: Vec<Mutex<Option<Result<FileHashInfo, HashError>>>> =
-        paths.iter().map(|_| Mutex::new(None)).collect();
-    let next = AtomicUsize::new(0);
-
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| loop {
-                let slot = next.fetch_add(1, Ordering::Relaxed);
-                let Some(&index) = order.get(slot) else { break };
-                let outcome = if cancel.is_cancelled() {
-                    Err(HashError::Cancelled)
-                } else {
-                    let pipelined = paths.len() - slot < cores && sizes[index] >= PIPELINE_MIN_SIZE;
-                    hash_path(&paths[index], with_sha256, pipelined, cancel)
-                };
-                *results[index].lock().unwrap_or_else(|p| p.into_inner()) = Some(outcome);
-            });
-        }
-    });
-
-    results
-        .into_iter()
-        .map(|cell| {
-            cell.into_inner()
-                .unwrap_or_else(|p| p.into_inner())
-                .unwrap_or(Err(HashError::Cancelled))
-        })
-        .collect()
+    map_files_largest_first(paths, cores, cancel, |job| {
+        let pipelined = job.remaining < cores && job.size >= PIPELINE_MIN_SIZE;
+        hash_path(job.path, with_sha256, pipelined, cancel)
+    })
 }
 
 #[cfg(test)]

@@ -1,0 +1,239 @@
+//! The transfer engine for Python: `download_files` runs a batch of downloads with the GIL
+//! released, reports progress to a Python callable about ten times a second, and returns one
+//! result per job as plain data. HTTP failures come back unclassified (status, url, headers,
+//! body) for Python to map through `hf_raise_for_status`.
+
+use std::path::PathBuf;
+use std::sync::atomic::Ordering;
+use std::sync::{mpsc, Arc};
+use std::time::Duration;
+
+use hfh_core::download::{self, DownloadError, Job, Options, Outcome, Progress};
+use hfh_core::Cancel;
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyTuple};
+
+const TICK: Duration = Duration::from_millis(100);
+
+/// `(url, headers, destination, partial, lock, expected_size, sha256_hex, replace)`
+type JobSpec = (
+    String,
+    Vec<(String, String)>,
+    PathBuf,
+    PathBuf,
+    Option<PathBuf>,
+    Option<u64>,
+    Option<String>,
+    bool,
+);
+
+fn parse_job(spec: JobSpec) -> PyResult<Job> {
+    let (url, headers, destination, partial, lock, expected_size, sha256, replace) = spec;
+    let sha256 = match sha256 {
+        None => None,
+        Some(text) => {
+            let mut digest = [0u8; 32];
+            hex::decode_to_slice(text.as_bytes(), &mut digest)
+                .map_err(|_| PyValueError::new_err(format!("invalid sha256 {text:?}")))?;
+            Some(digest)
+        }
+    };
+    Ok(Job {
+        url,
+        headers,
+        destination,
+        partial,
+        lock,
+        expected_size,
+        sha256,
+        replace,
+    })
+}
+
+/// Download `jobs`; see `_rust.pyi` for the contract.
+#[pyfunction]
+#[pyo3(signature = (
+    jobs, *, connections = 8, chunk_size = 32 * 1024 * 1024, parallel_threshold = 64 * 1024 * 1024,
+    max_files = 16, stall_timeout = 10.0, connect_timeout = 10.0, max_retries = 5, base_wait = 1.0,
+    max_wait = 8.0, progress = None
+))]
+#[allow(clippy::too_many_arguments)]
+fn download_files<'py>(
+    py: Python<'py>,
+    jobs: Vec<JobSpec>,
+    connections: usize,
+    chunk_size: u64,
+    parallel_threshold: u64,
+    max_files: usize,
+    stall_timeout: f64,
+    connect_timeout: f64,
+    max_retries: u32,
+    base_wait: f64,
+    max_wait: f64,
+    progress: Option<Py<PyAny>>,
+) -> PyResult<Vec<Py<PyAny>>> {
+    let jobs = jobs
+        .into_iter()
+        .map(parse_job)
+        .collect::<PyResult<Vec<_>>>()?;
+    let seconds = |value: f64, name: &str| {
+        Duration::try_from_secs_f64(value)
+            .map_err(|_| PyValueError::new_err(format!("invalid {name}: {value}")))
+    };
+    let opts = Options {
+        connections: connections.max(1),
+        chunk_size: chunk_size.max(1),
+        parallel_threshold,
+        max_files: max_files.max(1),
+        stall_timeout: seconds(stall_timeout, "stall_timeout")?,
+        connect_timeout: seconds(connect_timeout, "connect_timeout")?,
+        max_retries,
+        base_wait: seconds(base_wait, "base_wait")?,
+        max_wait: seconds(max_wait, "max_wait")?,
+    };
+    let counters = Arc::new(Progress::new(jobs.len()));
+    let mut reported = vec![u64::MAX; jobs.len()];
+    let cancel = Cancel::new();
+    let results = {
+        let work_counters = counters.clone();
+        let cancel_for_work = cancel.clone();
+        py.detach(|| {
+            std::thread::scope(|scope| {
+                let (done_tx, done_rx) = mpsc::channel::<()>();
+                let handle = scope.spawn(move || {
+                    let results =
+                        download::download_all(jobs, opts, work_counters, &cancel_for_work);
+                    let _ = done_tx.send(());
+                    results
+                });
+                loop {
+                    match done_rx.recv_timeout(TICK) {
+                        Ok(()) | Err(mpsc::RecvTimeoutError::Disconnected) => break,
+                        Err(mpsc::RecvTimeoutError::Timeout) => {
+                            let tick = Python::attach(|py| {
+                                py.check_signals()?;
+                                report(py, progress.as_ref(), &counters, &mut reported)
+                            });
+                            if let Err(error) = tick {
+                                cancel.cancel();
+                                let _ = handle.join();
+                                return Err(error);
+                            }
+                        }
+                    }
+                }
+                handle.join().map_err(|_| {
+                    pyo3::exceptions::PyRuntimeError::new_err("transfer thread panicked")
+                })
+            })
+        })?
+    };
+    report(py, progress.as_ref(), &counters, &mut reported)?;
+    results
+        .into_iter()
+        .map(|result| convert(py, result))
+        .collect()
+}
+
+/// Call `progress(changes, fetched)` with `(index, bytes_done)` for every job that moved.
+fn report(
+    py: Python<'_>,
+    progress: Option<&Py<PyAny>>,
+    counters: &Progress,
+    reported: &mut [u64],
+) -> PyResult<()> {
+    let Some(progress) = progress else {
+        return Ok(());
+    };
+    let mut changes: Vec<(usize, u64)> = Vec::new();
+    for (index, done) in counters.done.iter().enumerate() {
+        let done = done.load(Ordering::Relaxed);
+        if reported[index] != done {
+            reported[index] = done;
+            changes.push((index, done));
+        }
+    }
+    if changes.is_empty() {
+        return Ok(());
+    }
+    progress.call1(py, (changes, counters.fetched.load(Ordering::Relaxed)))?;
+    Ok(())
+}
+
+fn convert(py: Python<'_>, result: Option<Result<Outcome, DownloadError>>) -> PyResult<Py<PyAny>> {
+    let value = match result {
+        None => py.None(),
+        Some(Ok(Outcome::Downloaded { fetched, size })) => PyTuple::new(
+            py,
+            [
+                ("downloaded").into_pyobject(py)?.into_any(),
+                fetched.into_pyobject(py)?.into_any(),
+                size.into_pyobject(py)?.into_any(),
+            ],
+        )?
+        .into_any()
+        .unbind(),
+        Some(Ok(Outcome::AlreadyPresent)) => PyTuple::new(
+            py,
+            [
+                ("present").into_pyobject(py)?.into_any(),
+                0u64.into_pyobject(py)?.into_any(),
+                0u64.into_pyobject(py)?.into_any(),
+            ],
+        )?
+        .into_any()
+        .unbind(),
+        Some(Err(error)) => error_dict(py, &error)?.into_any().unbind(),
+    };
+    Ok(value)
+}
+
+/// `{"kind", "message", ...}`: kind is http, network, timeout, io, size, checksum, invalid or cancelled.
+fn error_dict<'py>(py: Python<'py>, error: &DownloadError) -> PyResult<Bound<'py, PyDict>> {
+    let dict = PyDict::new(py);
+    dict.set_item("message", error.to_string())?;
+    match error {
+        DownloadError::Http {
+            status,
+            url,
+            headers,
+            body,
+        } => {
+            dict.set_item("kind", "http")?;
+            dict.set_item("status", status)?;
+            dict.set_item("url", url)?;
+            dict.set_item("headers", headers.clone())?;
+            dict.set_item("body", PyBytes::new(py, body))?;
+        }
+        DownloadError::Network { url, timeout, .. } => {
+            dict.set_item("kind", if *timeout { "timeout" } else { "network" })?;
+            dict.set_item("url", url)?;
+        }
+        DownloadError::Io { path, source } => {
+            dict.set_item("kind", "io")?;
+            dict.set_item("path", path)?;
+            dict.set_item("errno", source.raw_os_error())?;
+            dict.set_item(
+                "strerror",
+                crate::errors::strip_os_suffix(&source.to_string()),
+            )?;
+        }
+        DownloadError::Size { url, .. } => {
+            dict.set_item("kind", "size")?;
+            dict.set_item("url", url)?;
+        }
+        DownloadError::Checksum { url, .. } => {
+            dict.set_item("kind", "checksum")?;
+            dict.set_item("url", url)?;
+        }
+        DownloadError::Invalid(_) => dict.set_item("kind", "invalid")?,
+        DownloadError::Cancelled => dict.set_item("kind", "cancelled")?,
+    }
+    Ok(dict)
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(download_files, m)?)?;
+    Ok(())
+}

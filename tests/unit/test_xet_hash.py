@@ -1,0 +1,56 @@
+"""Xet file hashes from the Rust core equal hf_xet's (a test-only oracle) on many sizes and contents."""
+
+import hashlib
+import os
+import random
+
+import pytest
+
+from huggingface_hub import _rust
+
+hf_xet = pytest.importorskip("hf_xet", reason="hf_xet (test-only oracle) is not installed")
+
+KIB, MIB = 1024, 1024 * 1024
+
+
+def contents() -> dict[str, bytes]:
+    rng = random.Random(7)
+    cases = {f"random-{n}": rng.randbytes(n) for n in (0, 1, 8191, 8192, 8193, 64 * KIB, 128 * KIB + 1, 3 * MIB + 5)}
+    cases["zeros-5MiB"] = bytes(5 * MIB)
+    cases["repeat-period-3"] = b"abc" * (MIB // 3)
+    cases["repeat-8191"] = rng.randbytes(8191) * 64
+    # A short motif spliced in every ~8 KiB of random data, so it lands across chunk boundaries.
+    motif = b"straddle" * 25
+    cases["straddling"] = b"".join(rng.randbytes(8 * KIB - 100) + motif for _ in range(200))
+    return cases
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory) -> list[tuple[str, str]]:
+    folder = tmp_path_factory.mktemp("xet")
+    paths = []
+    for name, data in contents().items():
+        path = folder / name
+        path.write_bytes(data)
+        paths.append((name, str(path)))
+    return paths
+
+
+def test_xet_hashes_equal_hf_xet(files):
+    paths = [path for _, path in files]
+    ours = _rust.xet_hash_files(paths)
+    theirs = hf_xet.hash_files(paths)
+    for (name, path), mine, reference in zip(files, ours, theirs, strict=True):
+        assert mine.hash == reference.hash, name
+        assert mine.size == reference.file_size == os.path.getsize(path), name
+        with open(path, "rb") as f:
+            assert mine.sha256 == hashlib.file_digest(f, "sha256").hexdigest(), name
+
+
+def test_sha256_is_optional_and_errors_name_the_file(files, tmp_path):
+    (result,) = _rust.xet_hash_files([files[0][1]], sha256=False, workers=1)
+    assert result.sha256 is None
+    missing = tmp_path / "missing"
+    with pytest.raises(FileNotFoundError) as info:
+        _rust.xet_hash_files([files[0][1], missing])
+    assert info.value.filename == str(missing)
