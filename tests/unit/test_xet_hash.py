@@ -47,6 +47,43 @@ def test_xet_hashes_equal_hf_xet(files):
             assert mine.sha256 == hashlib.file_digest(f, "sha256").hexdigest(), name
 
 
+def random_content(rng: random.Random) -> bytes:
+    """Random, repetitive or mostly-constant content of a random size, up to 3 MiB."""
+    size = rng.choice([rng.randrange(0, 64 * KIB), rng.randrange(0, 3 * MIB)])
+    kind = rng.choice(["random", "motif", "sparse"])
+    if kind == "random":
+        return rng.randbytes(size)
+    if kind == "motif":
+        motif = rng.randbytes(rng.randrange(1, 20_000))
+        return (motif * (size // len(motif) + 1))[:size]
+    data = bytearray(size)
+    for _ in range(size // 4096):
+        data[rng.randrange(size)] = rng.randrange(256)
+    return bytes(data)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_random_contents_equal_hf_xet(tmp_path, seed):
+    rng = random.Random(seed)
+    paths = []
+    for i in range(8):
+        path = tmp_path / f"file-{i}"
+        path.write_bytes(random_content(rng))
+        paths.append(str(path))
+    assert [h.hash for h in _rust.xet_hash_files(paths)] == [h.hash for h in hf_xet.hash_files(paths)]
+
+
+def test_file_over_100_mib_equals_hf_xet(tmp_path):
+    path = tmp_path / "large.bin"
+    with open(path, "wb") as f:
+        for _ in range(10):
+            f.write(os.urandom(10 * MIB))
+        f.write(os.urandom(12345))
+    (ours,) = _rust.xet_hash_files([path])
+    (theirs,) = hf_xet.hash_files([str(path)])
+    assert (ours.hash, ours.size) == (theirs.hash, theirs.file_size)
+
+
 def test_sha256_is_optional_and_errors_name_the_file(files, tmp_path):
     (result,) = _rust.xet_hash_files([files[0][1]], sha256=False, workers=1)
     assert result.sha256 is None
