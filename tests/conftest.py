@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from huggingface_hub import constants
+from huggingface_hub.local_hub import LocalHub
 
 # Token sources that would leak the developer's (or the CI's) identity into a test.
 _TOKEN_ENV_VARS = ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_OIDC_RESOURCE", "HF_OIDC_ID_TOKEN")
@@ -87,3 +88,16 @@ def _reset_token_caches(monkeypatch: pytest.MonkeyPatch) -> None:
     hf_api = sys.modules.get("huggingface_hub.hf_api")
     if hf_api is not None:
         monkeypatch.setattr(hf_api.api, "_whoami_cache", {})
+
+
+@pytest.fixture
+def local_hub(tmp_path: Path) -> Iterator[LocalHub]:
+    """A running local Hub (in this process, on 127.0.0.1:0) whose data lives in the test's tmp_path."""
+    with LocalHub(tmp_path / "hub-data") as hub:
+        yield hub
+
+
+@pytest.fixture
+def alice_token(local_hub: LocalHub) -> str:
+    """A write token of user ``alice`` on `local_hub`."""
+    return local_hub.create_user("alice")

@@ -21,17 +21,9 @@ from tests._cache_trees import (
     dump_scan,
     tree_listing,
 )
-from tools.compat.upstream_env import UPSTREAM_VERSION, default_venv_path, ensure_upstream_venv, isolated_env
+from tools.compat.upstream_env import isolated_env
 
 pytestmark = pytest.mark.compat
-
-
-@pytest.fixture(scope="module")
-def upstream_python() -> Path:
-    try:
-        return ensure_upstream_venv(default_venv_path(UPSTREAM_VERSION), log=lambda message: None)
-    except Exception as error:  # no network, no venv module...: nothing to compare with
-        pytest.skip(f"upstream huggingface_hub {UPSTREAM_VERSION} unavailable: {error}")
 
 
 def assert_same_scan(ours: dict, theirs: dict) -> None:

@@ -16,7 +16,7 @@ import pytest
 from huggingface_hub import constants, hf_hub_download, snapshot_download
 from huggingface_hub.local_hub import LocalHub
 from tests.e2e._seed import commit, create_repo, random_bytes
-from tools.compat.upstream_env import UPSTREAM_VERSION, default_venv_path, ensure_upstream_venv, isolated_env
+from tools.compat.upstream_env import isolated_env
 
 pytestmark = pytest.mark.compat
 
@@ -43,14 +43,6 @@ UPSTREAM_SCRIPT = textwrap.dedent(
     print(json.dumps(out))
     """
 )
-
-
-@pytest.fixture(scope="module")
-def upstream_python() -> Path:
-    try:
-        return ensure_upstream_venv(default_venv_path(UPSTREAM_VERSION), log=lambda message: None)
-    except Exception as error:
-        pytest.skip(f"upstream huggingface_hub {UPSTREAM_VERSION} unavailable: {error}")
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from huggingface_hub.local_hub import LocalHub
-from tools.compat.upstream_env import UPSTREAM_VERSION, default_venv_path, ensure_upstream_venv, isolated_env
+from tools.compat.upstream_env import UPSTREAM_VERSION, isolated_env
 
 pytestmark = pytest.mark.compat
 
@@ -23,14 +23,6 @@ pytestmark = pytest.mark.compat
 _TIMEOUT = 600
 # Above the server's 10 MiB threshold, so the upload goes through the LFS batch API and a signed PUT.
 _LFS_SIZE = 10 * 1024 * 1024 + 12345
-
-
-@pytest.fixture(scope="module")
-def upstream_python() -> Path:
-    try:
-        return ensure_upstream_venv(default_venv_path(UPSTREAM_VERSION), log=lambda message: None)
-    except Exception as error:  # no network, no venv module, ...: nothing to compare with
-        pytest.skip(f"upstream huggingface_hub {UPSTREAM_VERSION} unavailable: {error}")
 
 
 @pytest.fixture
