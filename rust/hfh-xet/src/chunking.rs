@@ -30,6 +30,56 @@ fn roll(hash: u64, byte: u8) -> u64 {
     (hash << 1).wrapping_add(GEAR_TABLE[usize::from(byte)])
 }
 
+/// Roll `hash` over `data`, testing after every byte; returns the length of the prefix of
+/// `data` after which the hash first has the `MASK` bits clear (and leaves `hash` unspecified),
+/// or `None` with `hash` rolled over all of `data`.
+///
+/// A plain byte loop is latency-bound: every step waits for the shift and add of the one
+/// before. Here four bytes advance the hash with a single shift and add
+/// (`h4 = (h << 4) + ((g0 << 3) + (g1 << 2) + (g2 << 1) + g3)`, where the bracket does not
+/// depend on `h`); the three intermediate hashes that must also be tested come off the same
+/// `h` in parallel.
+#[inline(always)]
+fn find_cut(hash: &mut u64, data: &[u8]) -> Option<usize> {
+    let mut h = *hash;
+    let mut quads = data.chunks_exact(4);
+    let mut offset = 0;
+    for quad in &mut quads {
+        let g0 = GEAR_TABLE[usize::from(quad[0])];
+        let g1 = GEAR_TABLE[usize::from(quad[1])];
+        let g2 = GEAR_TABLE[usize::from(quad[2])];
+        let g3 = GEAR_TABLE[usize::from(quad[3])];
+        let g01 = (g0 << 1).wrapping_add(g1);
+        let g23 = (g2 << 1).wrapping_add(g3);
+        let h1 = (h << 1).wrapping_add(g0);
+        let h2 = (h << 2).wrapping_add(g01);
+        let h3 = (h2 << 1).wrapping_add(g2);
+        let h4 = (h << 4).wrapping_add((g01 << 2).wrapping_add(g23));
+        if (h1 & MASK == 0) | (h2 & MASK == 0) | (h3 & MASK == 0) | (h4 & MASK == 0) {
+            let n = if h1 & MASK == 0 {
+                1
+            } else if h2 & MASK == 0 {
+                2
+            } else if h3 & MASK == 0 {
+                3
+            } else {
+                4
+            };
+            return Some(offset + n);
+        }
+        h = h4;
+        offset += 4;
+    }
+    for (i, &byte) in quads.remainder().iter().enumerate() {
+        h = roll(h, byte);
+        if h & MASK == 0 {
+            return Some(offset + i + 1);
+        }
+    }
+    *hash = h;
+    None
+}
+
 /// Finds chunk boundaries in a stream of bytes without holding on to them.
 #[derive(Clone, Debug, Default)]
 pub struct BoundaryScanner {
@@ -72,15 +122,11 @@ impl BoundaryScanner {
         self.len += unchecked_end - pos;
         pos = unchecked_end;
 
-        let checked_start = pos;
-        for (offset, &byte) in data[checked_start..end].iter().enumerate() {
-            hash = roll(hash, byte);
-            if hash & MASK == 0 {
-                self.reset();
-                return Some(checked_start + offset + 1);
-            }
+        if let Some(n) = find_cut(&mut hash, &data[pos..end]) {
+            self.reset();
+            return Some(pos + n);
         }
-        self.len += end - checked_start;
+        self.len += end - pos;
         if self.len == MAX_CHUNK_SIZE {
             self.reset();
             return Some(end);

@@ -227,8 +227,48 @@ fn arb_content() -> impl Strategy<Value = Vec<u8>> {
     ]
 }
 
+/// The boundary rule taken literally: one byte at a time, every byte of a chunk hashed, no
+/// skipping or unrolling.
+fn naive_boundaries(data: &[u8]) -> Vec<usize> {
+    let mut ends = Vec::new();
+    let (mut hash, mut len) = (0u64, 0usize);
+    for (i, &byte) in data.iter().enumerate() {
+        hash = roll(hash, byte);
+        len += 1;
+        if (len >= MIN_CHUNK_SIZE && hash & MASK == 0) || len == MAX_CHUNK_SIZE {
+            ends.push(i + 1);
+            (hash, len) = (0, 0);
+        }
+    }
+    if len > 0 {
+        ends.push(data.len());
+    }
+    ends
+}
+
+#[test]
+fn hitting_data_matches_naive_rule_at_every_alignment() {
+    // Cuts of the hitting data fall at every position modulo the unrolling; shifting the data
+    // by a few bytes moves them relative to the input start too.
+    for pad in 0..8 {
+        for shift in 0..8 {
+            let data = hitting_data(200_000 + shift, pad);
+            assert_eq!(
+                chunk_boundaries(&data[shift..]),
+                naive_boundaries(&data[shift..]),
+                "pad {pad} shift {shift}"
+            );
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn boundaries_match_naive_rule(data in arb_content()) {
+        prop_assert_eq!(chunk_boundaries(&data), naive_boundaries(&data));
+    }
 
     #[test]
     fn boundaries_do_not_depend_on_block_sizes(
