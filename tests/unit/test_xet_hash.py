@@ -91,3 +91,31 @@ def test_sha256_is_optional_and_errors_name_the_file(files, tmp_path):
     with pytest.raises(FileNotFoundError) as info:
         _rust.xet_hash_files([files[0][1], missing])
     assert info.value.filename == str(missing)
+
+
+# The 128-byte pattern of xet-core's "hitting data" chunking test; followed by `pad` zeros and repeated to
+# 64 KiB, it puts a chunk boundary at a different offset for every pad. We transcribe 29 of xet-core's expected
+# boundary lists in the Rust tests; here all 128 pads are checked against hf_xet (xet-core's own build).
+HITTING_PATTERN = bytes(
+    [
+        154, 52, 42, 34, 159, 75, 126, 224, 70, 236, 12, 196, 79, 236, 178, 124, 127, 50, 99, 178, 44, 176, 174,
+        126, 250, 235, 205, 174, 252, 122, 35, 10, 20, 101, 214, 69, 193, 8, 115, 105, 158, 228, 120, 111, 136,
+        162, 198, 251, 211, 183, 253, 252, 164, 147, 63, 16, 186, 162, 117, 23, 170, 36, 205, 187, 174, 76, 210,
+        174, 211, 175, 12, 173, 145, 59, 2, 70, 222, 181, 159, 227, 182, 156, 189, 51, 226, 106, 24, 50, 183, 157,
+        140, 10, 8, 23, 212, 70, 10, 234, 23, 33, 219, 254, 39, 236, 70, 49, 191, 116, 9, 115, 15, 101, 26, 159,
+        165, 220, 15, 170, 56, 125, 92, 163, 94, 235, 38, 40, 49, 81,
+    ]
+)  # fmt: skip
+
+
+def test_all_128_hitting_data_cases_equal_hf_xet(tmp_path):
+    assert len(HITTING_PATTERN) == 128
+    paths = []
+    for pad in range(128):
+        unit = HITTING_PATTERN + bytes(pad)
+        path = tmp_path / f"hitting-{pad}"
+        path.write_bytes((unit * (65536 // len(unit) + 1))[:65536])
+        paths.append(str(path))
+    ours = _rust.xet_hash_files(paths, sha256=False)
+    theirs = hf_xet.hash_files(paths)
+    assert [(h.hash, h.chunks > 1) for h in ours] == [(h.hash, True) for h in theirs]
