@@ -25,6 +25,9 @@ _SUBMOD_ATTRS: dict[str, list[str]] = {
         "logout",
         "notebook_login",
     ],
+    "_revision": [
+        "ResolvedRevision",
+    ],
     "_snapshot_download": [
         "snapshot_download",
     ],
@@ -124,6 +127,9 @@ if TYPE_CHECKING:  # static view of the lazy names, for type checkers and IDEs
         login as login,
         logout as logout,
         notebook_login as notebook_login,
+    )
+    from ._revision import (
+        ResolvedRevision as ResolvedRevision,
     )
     from ._snapshot_download import (
         snapshot_download as snapshot_download,

@@ -135,3 +135,7 @@ from .tqdm import (
     tqdm,
     tqdm_stream_file,
 )
+
+# --- xet ---
+# isort: split
+from ._xet import XetFileData, XetTokenType, parse_xet_file_data_from_response
