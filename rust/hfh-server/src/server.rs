@@ -13,6 +13,10 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+/// Temporary files older than this are leftovers of a crash and removed at start (younger ones
+/// may be live uploads of another server on the same data directory).
+const STALE_TMP_AGE: std::time::Duration = std::time::Duration::from_secs(600);
+
 /// Shared state of a running server.
 pub struct AppState {
     pub store: Store,
@@ -43,6 +47,7 @@ pub async fn bind(config: Config) -> HubResult<BoundServer> {
     let cfg = config.clone();
     let (store, signer) = tokio::task::spawn_blocking(move || -> HubResult<(Store, Signer)> {
         let store = Store::open(&data_dir)?;
+        store.blobs.sweep_tmp(STALE_TMP_AGE)?;
         store.with(|conn| accounts::provision(conn, &cfg))?;
         let signer = Signer::open(&data_dir)?;
         Ok((store, signer))

@@ -72,10 +72,25 @@ impl Ctx {
         if declared.is_some_and(|n| n > limit as u64) {
             return Err(too_large());
         }
-        let body = self.take_body();
-        axum::body::to_bytes(body, limit)
-            .await
-            .map_err(|_| too_large())
+        // Read frame by frame (not `to_bytes`) so that a malformed or cut-off body (bad chunked
+        // encoding, client gone) is a 400, and only a body over the limit is a 413.
+        use http_body::Body as _;
+        let mut body = self.take_body();
+        let mut buf = Vec::with_capacity(declared.unwrap_or(0) as usize);
+        while let Some(frame) =
+            std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await
+        {
+            let frame = frame.map_err(|e| {
+                HubError::bad_request(format!("Malformed or incomplete request body: {e}"))
+            })?;
+            if let Ok(data) = frame.into_data() {
+                if buf.len() + data.len() > limit {
+                    return Err(too_large());
+                }
+                buf.extend_from_slice(&data);
+            }
+        }
+        Ok(Bytes::from(buf))
     }
 
     /// Takes the request body for streaming (empty if already consumed).

@@ -94,6 +94,28 @@ impl BlobStore {
         sync_dir(dir)
     }
 
+    /// Removes files of the temporary directory not modified for `min_age`: uploads cut off by
+    /// a crash (the blob store itself never holds a partial blob). Files younger than that may
+    /// belong to a live upload of another server on the same data directory, so they are kept.
+    /// Returns how many files were removed.
+    pub fn sweep_tmp(&self, min_age: std::time::Duration) -> io::Result<usize> {
+        let now = std::time::SystemTime::now();
+        let mut removed = 0;
+        for entry in fs::read_dir(&self.tmp)? {
+            let entry = entry?;
+            let meta = entry.metadata()?;
+            let age = meta
+                .modified()
+                .ok()
+                .and_then(|m| now.duration_since(m).ok());
+            if meta.is_file() && age.is_some_and(|a| a >= min_age) {
+                fs::remove_file(entry.path())?;
+                removed += 1;
+            }
+        }
+        Ok(removed)
+    }
+
     /// Reads `len` bytes at `offset` from a blob.
     pub fn read_range(&self, sha256: &str, offset: u64, len: u64) -> io::Result<Vec<u8>> {
         let path = self
@@ -143,6 +165,26 @@ mod tests {
         assert_eq!(store.read_range(&sha, 1, 3).unwrap(), b"ell");
         assert!(store.read_range(&sha, 3, 5).is_err());
         assert_eq!(fs::read_dir(dir.path().join("tmp")).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn sweep_removes_only_old_temporary_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = BlobStore::open(dir.path()).unwrap();
+        let old = store.tmp_path();
+        fs::write(&old, b"partial").unwrap();
+        let an_hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        File::options()
+            .write(true)
+            .open(&old)
+            .unwrap()
+            .set_modified(an_hour_ago)
+            .unwrap();
+        let fresh = store.tmp_path();
+        fs::write(&fresh, b"in progress").unwrap();
+        let ten_minutes = std::time::Duration::from_secs(600);
+        assert_eq!(store.sweep_tmp(ten_minutes).unwrap(), 1);
+        assert!(!old.exists() && fresh.exists());
     }
 
     #[test]
