@@ -17,6 +17,11 @@ __version__ = "1.29.0+rs.1"
 # tools/sync_init.py from upstream's list; do not edit by hand.
 # <generated: exports>
 _SUBMOD_ATTRS: dict[str, list[str]] = {
+    "_eval_results": [
+        "EvalResultEntry",
+        "eval_result_entries_to_yaml",
+        "parse_eval_result_entries",
+    ],
     "_login": [
         "auth_list",
         "auth_switch",
@@ -25,8 +30,20 @@ _SUBMOD_ATTRS: dict[str, list[str]] = {
         "logout",
         "notebook_login",
     ],
+    "_revision": [
+        "ResolvedRevision",
+    ],
     "_snapshot_download": [
         "snapshot_download",
+    ],
+    "_space_api": [
+        "SpaceHardware",
+        "SpaceRuntime",
+        "SpaceSecret",
+        "SpaceStage",
+        "SpaceStorage",
+        "SpaceVariable",
+        "Volume",
     ],
     "cli._cli_utils": [
         "check_cli_update",
@@ -55,7 +72,42 @@ _SUBMOD_ATTRS: dict[str, list[str]] = {
         "try_to_load_from_cache",
     ],
     "hf_api": [
+        "DatasetInfo",
+        "GitCommitInfo",
+        "GitRefInfo",
+        "GitRefs",
         "HfApi",
+        "KernelInfo",
+        "ModelInfo",
+        "RepoFile",
+        "RepoFolder",
+        "RepoUrl",
+        "SpaceInfo",
+        "SpaceSearchResult",
+        "SpaceTemplate",
+        "create_branch",
+        "create_tag",
+        "dataset_info",
+        "delete_branch",
+        "delete_tag",
+        "file_exists",
+        "get_paths_info",
+        "kernel_info",
+        "list_datasets",
+        "list_models",
+        "list_repo_commits",
+        "list_repo_files",
+        "list_repo_refs",
+        "list_repo_tree",
+        "list_spaces",
+        "model_info",
+        "repo_exists",
+        "repo_info",
+        "repo_type_and_id_from_hf_id",
+        "resolve_revision",
+        "revision_exists",
+        "space_info",
+        "super_squash_history",
         "verify_repo_checksums",
         "whoami",
     ],
@@ -69,6 +121,7 @@ _SUBMOD_ATTRS: dict[str, list[str]] = {
         "CorruptedCacheException",
         "DeleteCacheStrategy",
         "HFCacheInfo",
+        "HfUri",
         "cached_assets_path",
         "close_session",
         "configure_http_backend",
@@ -77,6 +130,7 @@ _SUBMOD_ATTRS: dict[str, list[str]] = {
         "get_token",
         "hf_raise_for_status",
         "logging",
+        "parse_hf_uri",
         "scan_cache_dir",
         "set_client_factory",
     ],
@@ -117,6 +171,11 @@ if TYPE_CHECKING:  # static view of the lazy names, for type checkers and IDEs
     from . import _rust as _rust
 
     # <generated: type-checking imports>
+    from ._eval_results import (
+        EvalResultEntry as EvalResultEntry,
+        eval_result_entries_to_yaml as eval_result_entries_to_yaml,
+        parse_eval_result_entries as parse_eval_result_entries,
+    )
     from ._login import (
         auth_list as auth_list,
         auth_switch as auth_switch,
@@ -125,8 +184,20 @@ if TYPE_CHECKING:  # static view of the lazy names, for type checkers and IDEs
         logout as logout,
         notebook_login as notebook_login,
     )
+    from ._revision import (
+        ResolvedRevision as ResolvedRevision,
+    )
     from ._snapshot_download import (
         snapshot_download as snapshot_download,
+    )
+    from ._space_api import (
+        SpaceHardware as SpaceHardware,
+        SpaceRuntime as SpaceRuntime,
+        SpaceSecret as SpaceSecret,
+        SpaceStage as SpaceStage,
+        SpaceStorage as SpaceStorage,
+        SpaceVariable as SpaceVariable,
+        Volume as Volume,
     )
     from .cli._cli_utils import (
         check_cli_update as check_cli_update,
@@ -155,7 +226,42 @@ if TYPE_CHECKING:  # static view of the lazy names, for type checkers and IDEs
         try_to_load_from_cache as try_to_load_from_cache,
     )
     from .hf_api import (
+        DatasetInfo as DatasetInfo,
+        GitCommitInfo as GitCommitInfo,
+        GitRefInfo as GitRefInfo,
+        GitRefs as GitRefs,
         HfApi as HfApi,
+        KernelInfo as KernelInfo,
+        ModelInfo as ModelInfo,
+        RepoFile as RepoFile,
+        RepoFolder as RepoFolder,
+        RepoUrl as RepoUrl,
+        SpaceInfo as SpaceInfo,
+        SpaceSearchResult as SpaceSearchResult,
+        SpaceTemplate as SpaceTemplate,
+        create_branch as create_branch,
+        create_tag as create_tag,
+        dataset_info as dataset_info,
+        delete_branch as delete_branch,
+        delete_tag as delete_tag,
+        file_exists as file_exists,
+        get_paths_info as get_paths_info,
+        kernel_info as kernel_info,
+        list_datasets as list_datasets,
+        list_models as list_models,
+        list_repo_commits as list_repo_commits,
+        list_repo_files as list_repo_files,
+        list_repo_refs as list_repo_refs,
+        list_repo_tree as list_repo_tree,
+        list_spaces as list_spaces,
+        model_info as model_info,
+        repo_exists as repo_exists,
+        repo_info as repo_info,
+        repo_type_and_id_from_hf_id as repo_type_and_id_from_hf_id,
+        resolve_revision as resolve_revision,
+        revision_exists as revision_exists,
+        space_info as space_info,
+        super_squash_history as super_squash_history,
         verify_repo_checksums as verify_repo_checksums,
         whoami as whoami,
     )
@@ -169,6 +275,7 @@ if TYPE_CHECKING:  # static view of the lazy names, for type checkers and IDEs
         CorruptedCacheException as CorruptedCacheException,
         DeleteCacheStrategy as DeleteCacheStrategy,
         HFCacheInfo as HFCacheInfo,
+        HfUri as HfUri,
         cached_assets_path as cached_assets_path,
         close_session as close_session,
         configure_http_backend as configure_http_backend,
@@ -177,6 +284,7 @@ if TYPE_CHECKING:  # static view of the lazy names, for type checkers and IDEs
         get_token as get_token,
         hf_raise_for_status as hf_raise_for_status,
         logging as logging,
+        parse_hf_uri as parse_hf_uri,
         scan_cache_dir as scan_cache_dir,
         set_client_factory as set_client_factory,
     )
