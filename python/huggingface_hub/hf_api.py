@@ -10,6 +10,7 @@ from ._api_downloads import DownloadsMixin
 from ._api_info import InfoMixin
 from ._api_listing import ListingMixin
 from ._api_refs import RefsMixin
+from ._api_repos import ReposMixin
 from ._api_tree import TreeMixin
 from ._eval_results import EvalResultEntry  # noqa: F401  (upstream exposes it here)
 from ._repo_info_types import (  # noqa: F401  (re-exported: upstream defines them in this module)
@@ -68,7 +69,7 @@ _INVALID_TOKEN_HINT_ENV = (
 _INVALID_TOKEN_HINT_FILE = " The token stored is invalid. Please run `hf auth login --force` to set a new token."
 
 
-class HfApi(InfoMixin, ListingMixin, TreeMixin, RefsMixin, DownloadsMixin, CacheMixin):
+class HfApi(ReposMixin, InfoMixin, ListingMixin, TreeMixin, RefsMixin, DownloadsMixin, CacheMixin):
     """Client for the Hugging Face Hub HTTP API.
 
     The settings passed here are used by every request the client makes. Using an `HfApi` instance is optional:
@@ -218,6 +219,16 @@ list_repo_refs = api.list_repo_refs
 list_repo_commits = api.list_repo_commits
 list_repo_tree = api.list_repo_tree
 get_paths_info = api.get_paths_info
+
+create_repo = api.create_repo
+delete_repo = api.delete_repo
+update_repo_settings = api.update_repo_settings
+move_repo = api.move_repo
+duplicate_repo = api.duplicate_repo
+duplicate_space = api.duplicate_space
+list_space_templates = api.list_space_templates
+get_full_repo_name = api.get_full_repo_name
+auth_check = api.auth_check
 
 create_branch = api.create_branch
 delete_branch = api.delete_branch
