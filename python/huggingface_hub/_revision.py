@@ -1,39 +1,34 @@
-"""`ResolvedRevision`: a revision as the user wrote it, carrying the commit it pointed to when resolved."""
+"""`ResolvedRevision`: a revision name that also carries the commit it was resolved to."""
 
 from . import constants
 
 
 class ResolvedRevision(str):
-    """A revision (branch, tag, PR ref) already resolved to a commit hash.
+    """A revision already resolved to a commit hash, usable wherever a `revision` string is accepted.
 
-    It is a `str` equal to the revision as requested (`"main"` when none was given), so it can be passed as
-    `revision=` anywhere and keeps URLs and messages readable; downloads use `.resolved` so that every file comes
-    from the same commit. Built by [`HfApi.resolve_revision`].
+    Its string value is the revision the user asked for (`"main"` when none was given), so URLs and messages stay
+    readable, while `resolved` holds the commit hash: downloads given a `ResolvedRevision` use that commit and skip
+    resolving the name again, so several calls are pinned to one commit.
 
     Attributes:
-        initial (`str`, *optional*): the revision as requested; `None` for the default branch.
-        resolved (`str`): the commit hash it resolved to.
-
-    Example:
-        ```py
-        >>> revision = ResolvedRevision("607a30d783dfa663caf39e06633721c8d4cfcd7e")
-        >>> revision == "main", revision.resolved[:7]
-        (True, '607a30d')
-        ```
+        initial (`str` or `None`):
+            The revision as requested (`None` stands for the default branch).
+        resolved (`str`):
+            The commit hash `initial` resolved to.
     """
 
     initial: str | None
     resolved: str
 
     def __new__(cls, resolved: str, initial: str | None = None) -> "ResolvedRevision":
-        value = super().__new__(cls, constants.DEFAULT_REVISION if initial is None else initial)
-        value.initial = initial
-        value.resolved = resolved
-        return value
-
-    def __reduce__(self) -> tuple:
-        # Pickling and copying would otherwise rebuild from the string value alone and lose the commit.
-        return type(self), (self.resolved, self.initial)
+        revision = super().__new__(cls, initial if initial is not None else constants.DEFAULT_REVISION)
+        revision.initial = initial
+        revision.resolved = resolved
+        return revision
 
     def __repr__(self) -> str:
         return f"ResolvedRevision(initial={self.initial!r}, resolved={self.resolved!r})"
+
+    def __reduce__(self) -> tuple:
+        # str subclasses pickle through __new__(cls, value): pass our two fields instead.
+        return (ResolvedRevision, (self.resolved, self.initial))

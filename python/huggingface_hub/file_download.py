@@ -29,6 +29,7 @@ from ._cache_layout import (
     repo_folder_name,
 )
 from ._download_progress import FileProgress
+from ._http_get import http_get  # noqa: F401  (upstream's public low-level download helper)
 from ._local_folder import (  # noqa: F401  (upstream exposes these here too)
     _create_cachedir_tag,
     _validate_relative_filename,
@@ -36,7 +37,9 @@ from ._local_folder import (  # noqa: F401  (upstream exposes these here too)
     read_download_metadata,
     write_download_metadata,
 )
+from ._revision import ResolvedRevision  # noqa: F401
 from ._transfer import DownloadJob, run_downloads
+from ._tree_cache import read_tree_cache, tree_cache_folder_for_local_dir  # noqa: F401
 from .errors import (
     FileMetadataError,
     GatedRepoError,
@@ -48,8 +51,13 @@ from .errors import (
     RevisionNotFoundError,
 )
 from .utils import WeakFileLock, build_hf_headers, hf_raise_for_status, http_backoff, logging, validate_hf_hub_args
+from .utils._fixes import SoftTemporaryDirectory  # noqa: F401  (upstream exposes these here too)
+from .utils._http import http_stream_backoff  # noqa: F401
+from .utils._runtime import is_xet_available  # noqa: F401
 from .utils._typing import HTTP_METHOD_T
+from .utils._xet import XetTokenType, is_valid_xet_hash, xet_connection_info_refresh_url  # noqa: F401
 from .utils.sha import sha_fileobj
+from .utils.tqdm import tqdm  # noqa: F401
 
 __all__ = [
     "DryRunFileInfo",

