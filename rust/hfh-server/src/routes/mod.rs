@@ -7,6 +7,7 @@ mod body;
 mod commit;
 mod files;
 mod lfs;
+mod listing;
 mod objects;
 mod refs;
 mod repos;
@@ -237,6 +238,9 @@ async fn dispatch(state: Arc<AppState>, req: Request) -> HubResult<Resp> {
         ["api", "repos", "create"] if m == Method::POST => repos::create(&mut ctx).await,
         ["api", "repos", "delete"] if m == Method::DELETE => repos::delete(&mut ctx).await,
         ["api", "validate-yaml"] if m == Method::POST => files::validate_yaml(&mut ctx).await,
+        ["api", t] if m == Method::GET && RepoType::from_plural(t).is_some() => {
+            listing::list(&ctx, RepoType::from_plural(t).unwrap_or(RepoType::Model)).await
+        }
         ["api", t, ns, name, rest @ ..] if RepoType::from_plural(t).is_some() => {
             let kind = RepoType::from_plural(t).unwrap_or(RepoType::Model);
             repo_api(&mut ctx, m, kind, &seg(ns)?, &seg(name)?, rest).await
