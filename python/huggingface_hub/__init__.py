@@ -120,6 +120,13 @@ _SUBMOD_ATTRS: dict[str, list[str]] = {
         "verify_repo_checksums",
         "whoami",
     ],
+    "repocard_data": [
+        "CardData",
+        "DatasetCardData",
+        "EvalResult",
+        "ModelCardData",
+        "SpaceCardData",
+    ],
     "utils": [
         "CLIENT_FACTORY_T",
         "CacheNotFound",
@@ -282,6 +289,13 @@ if TYPE_CHECKING:  # static view of the lazy names, for type checkers and IDEs
         update_repo_settings as update_repo_settings,
         verify_repo_checksums as verify_repo_checksums,
         whoami as whoami,
+    )
+    from .repocard_data import (
+        CardData as CardData,
+        DatasetCardData as DatasetCardData,
+        EvalResult as EvalResult,
+        ModelCardData as ModelCardData,
+        SpaceCardData as SpaceCardData,
     )
     from .utils import (
         CLIENT_FACTORY_T as CLIENT_FACTORY_T,

@@ -6,7 +6,6 @@ fewer than single-repo calls. Keys the Hub sends that are not fields become extr
 camelCase keys and the attribute names are accepted, so an info can be rebuilt from `dataclasses.asdict(info)`.
 """
 
-import importlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -14,6 +13,7 @@ from typing import Any, Literal
 from ._eval_results import EvalResultEntry, parse_eval_result_entries
 from ._repo_types import RepoSibling, SafeTensorsInfo, TransformersInfo, parse_siblings
 from ._space_api import SpaceRuntime
+from .repocard_data import CardData, DatasetCardData, ModelCardData, SpaceCardData
 from .utils._datetime import parse_datetime
 
 RepoVisibility_T = Literal["public", "private", "protected"]
@@ -114,18 +114,11 @@ def _pop_datetime(kwargs: dict, hub_key: str, attribute: str) -> datetime | None
     return value or None
 
 
-def _card_data(raw: Any, class_name: str) -> Any:
-    """The card metadata as `repocard_data.<class_name>` when that module is available, else the raw dict.
-
-    Invalid metadata never makes the info unreadable (`ignore_metadata_errors=True`).
-    """
+def _card_data(raw: Any, card_data_class: type[CardData]) -> Any:
+    """The card metadata as a `card_data_class`; invalid metadata never makes the info unreadable."""
     if not isinstance(raw, dict):
         return raw
-    try:
-        module = importlib.import_module("huggingface_hub.repocard_data")
-    except ImportError:
-        return raw
-    return getattr(module, class_name)(**raw, ignore_metadata_errors=True)
+    return card_data_class(**raw, ignore_metadata_errors=True)
 
 
 @dataclass
@@ -222,7 +215,7 @@ class ModelInfo:
     id: str
     author: str | None
     base_models: list[str] | None
-    card_data: Any | None
+    card_data: ModelCardData | None
     children_model_count: int | None
     config: dict | None
     created_at: datetime | None
@@ -274,7 +267,7 @@ class ModelInfo:
         self.mask_token = kwargs.pop("mask_token", None)
         self.trending_score = kwargs.pop("trendingScore", None)
         self.used_storage = kwargs.pop("usedStorage", None)
-        self.card_data = _card_data(_pop_either(kwargs, "cardData", "card_data"), "ModelCardData")
+        self.card_data = _card_data(_pop_either(kwargs, "cardData", "card_data"), ModelCardData)
         self.widget_data = kwargs.pop("widgetData", None)
         self.model_index = _pop_either(kwargs, "model-index", "model_index")
         self.config = kwargs.pop("config", None)
@@ -332,7 +325,7 @@ class DatasetInfo:
 
     id: str
     author: str | None
-    card_data: Any | None
+    card_data: DatasetCardData | None
     citation: str | None
     created_at: datetime | None
     description: str | None
@@ -369,7 +362,7 @@ class DatasetInfo:
         self.tags = kwargs.pop("tags", None)
         self.trending_score = kwargs.pop("trendingScore", None)
         self.used_storage = kwargs.pop("usedStorage", None)
-        self.card_data = _card_data(_pop_either(kwargs, "cardData", "card_data"), "DatasetCardData")
+        self.card_data = _card_data(_pop_either(kwargs, "cardData", "card_data"), DatasetCardData)
         self.siblings = parse_siblings(kwargs.pop("siblings", None))
         self.citation = kwargs.pop("citation", None)
         self.description = kwargs.pop("description", None)
@@ -412,7 +405,7 @@ class SpaceInfo:
 
     id: str
     author: str | None
-    card_data: Any | None
+    card_data: SpaceCardData | None
     created_at: datetime | None
     datasets: list[str] | None
     disabled: bool | None
@@ -449,7 +442,7 @@ class SpaceInfo:
         self.tags = kwargs.pop("tags", None)
         self.trending_score = kwargs.pop("trendingScore", None)
         self.used_storage = kwargs.pop("usedStorage", None)
-        self.card_data = _card_data(_pop_either(kwargs, "cardData", "card_data"), "SpaceCardData")
+        self.card_data = _card_data(_pop_either(kwargs, "cardData", "card_data"), SpaceCardData)
         self.siblings = parse_siblings(kwargs.pop("siblings", None))
         runtime = kwargs.pop("runtime", None)
         self.runtime = SpaceRuntime(runtime) if isinstance(runtime, dict) and runtime else runtime or None

@@ -41,6 +41,7 @@ from huggingface_hub.hf_api import (
     SpaceInfo,
     TransformersInfo,
 )
+from huggingface_hub.repocard_data import DatasetCardData, ModelCardData, SpaceCardData
 
 
 def test_model_info_maps_every_hub_key():
@@ -60,6 +61,8 @@ def test_model_info_maps_every_hub_key():
     assert info.security_repo_status == {"scansDone": True, "filesWithIssues": []}
     assert info.base_models == ["openai-community/gpt2-base"] and info.children_model_count == 7
     assert info.resource_group == {"id": "66670e5163145ca562cb1988", "name": "research"}
+    assert isinstance(info.card_data, ModelCardData) and info.card_data.license == "mit"
+    assert info.card_data.to_dict() == MODEL_INFO["cardData"] and info.cardData is info.card_data
     # Aliases kept from older releases, and unknown keys as attributes.
     assert info.lastModified is info.last_modified and info.transformersInfo is info.transformers_info
     assert info.someFutureField == {"nested": 1}
@@ -126,6 +129,14 @@ def test_info_rebuilds_from_asdict():
     assert rebuilt.last_modified == info.last_modified
     assert rebuilt.created_at == info.created_at
     assert not hasattr(rebuilt, "created_at_") and "createdAt" not in rebuilt.__dict__
+
+
+def test_card_data_classes_and_invalid_metadata():
+    assert isinstance(DatasetInfo(**copy.deepcopy(DATASET_INFO)).card_data, DatasetCardData)
+    assert isinstance(SpaceInfo(**copy.deepcopy(SPACE_INFO)).card_data, SpaceCardData)
+    # A broken model-index does not make the info unreadable: it is dropped.
+    info = ModelInfo(id="a/b", cardData={"license": "mit", "model-index": [{"name": "m", "results": [{}]}]})
+    assert info.card_data is not None and info.card_data.to_dict() == {"license": "mit"}
 
 
 def test_dataset_info_fields():
@@ -280,9 +291,4 @@ print(json.dumps(norm(out), sort_keys=True))
     )
     ours, upstream = ours_and_upstream(code)
     for key in upstream:
-        for obj in (ours[key], upstream[key]):
-            # Until our repocard_data exists, card metadata stays a plain dict: compare its content only.
-            for alias in ("card_data", "cardData"):
-                if isinstance(obj.get(alias), dict):
-                    obj[alias] = {k: v for k, v in obj[alias].items() if v is not None}
         assert ours[key] == upstream[key], key
