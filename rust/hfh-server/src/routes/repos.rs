@@ -6,6 +6,7 @@ use crate::card;
 use crate::errors::{HubError, HubResult};
 use crate::git;
 use crate::store::commits::{self, NewCommit, Op};
+use crate::store::redirects;
 use crate::store::repos::{self, CommitRow, NewRepo, Repo, RepoType};
 use crate::store::trees::{self, FileEntry};
 use crate::util::{iso8601, now_millis, random_hex, valid_name};
@@ -174,6 +175,9 @@ pub async fn create(ctx: &mut Ctx) -> HubResult<Resp> {
                     now,
                 };
                 commits::commit_in(&tx, &repo, "refs/heads/main", &initial)?;
+                // A repository created under a moved-away name takes precedence over the
+                // redirect: forget it.
+                redirects::forget(&tx, t.kind, &owner.name, &t.name)?;
                 tx.commit()?;
                 Ok(Ok(repo))
             })
