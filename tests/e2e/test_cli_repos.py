@@ -259,3 +259,77 @@ def test_tag_list_of_a_repo_without_tags(hf, local_hub, alice_token) -> None:
     create_repo(local_hub.endpoint, alice_token, "alice/m1")
     assert hf("repos", "tag", "list", "alice/m1").stdout == "No results found.\n"
     assert hf("repos", "tag", "list", "alice/m1", "--json").stdout == "[]\n"
+
+
+# --- settings, move, duplicate ---------------------------------------------------------------------------
+
+
+def test_settings_change_visibility_and_gating(hf, api, local_hub, alice_token) -> None:
+    create_repo(local_hub.endpoint, alice_token, "alice/m1")
+    private = hf("repos", "settings", "alice/m1", "--private")
+    assert private.returncode == 0, private.stderr
+    assert private.stdout == "✓ Repo settings updated\n  repo_id: alice/m1\n"
+    assert api.model_info("alice/m1").private is True
+
+    assert hf("repos", "settings", "alice/m1", "--gated", "auto", "--public", "-q").stdout == "alice/m1\n"
+    info = api.model_info("alice/m1")
+    assert (info.private, info.gated) == (False, "auto")
+    assert hf("repos", "settings", "alice/m1", "--gated", "false").returncode == 0
+    assert api.model_info("alice/m1").gated is False
+
+    bad_choice = hf("repos", "settings", "alice/m1", "--gated", "bogus")
+    assert bad_choice.returncode == 2
+    assert "Error: Invalid value for '--gated': 'bogus' is not one of 'auto', 'manual', 'false'." in bad_choice.stderr
+    protected = hf("repos", "settings", "alice/m1", "--protected")
+    assert protected.returncode == 1
+    assert protected.stderr == (
+        "Error: Invalid value. Only Spaces can be 'protected'. Please set visibility to 'public' or 'private'.\n"
+        + DEBUG_HINT
+    )
+    missing = hf("repos", "settings", "alice/nope", "--private")
+    assert missing.returncode == 1
+    assert missing.stderr.startswith("Error: Model 'alice/nope' not found.\n")
+
+
+def test_move_renames_the_repo(hf, api, local_hub, alice_token) -> None:
+    create_repo(local_hub.endpoint, alice_token, "alice/m1", repo_type="dataset")
+    moved = hf("repos", "move", "datasets/alice/m1", "datasets/alice/m2")
+    assert moved.returncode == 0, moved.stderr
+    assert moved.stdout == "✓ Repo moved\n  from_id: alice/m1\n  to_id: alice/m2\n"
+    assert api.dataset_info("alice/m2").id == "alice/m2"
+
+    conflicting = hf("repos", "move", "datasets/alice/m2", "models/alice/m3")
+    assert conflicting.returncode == 2
+    assert "Error: Conflicting repo type prefixes: 'datasets/' and 'models/'." in conflicting.stderr
+
+    gone = hf("repos", "move", "alice/m1", "alice/m4", "--type", "dataset")  # the old name is only a redirect now
+    assert gone.returncode == 1
+    assert gone.stderr.startswith("Error: Repository not found.\n")
+
+
+def test_duplicate_copies_history_and_refs(hf, api, local_hub, alice_token) -> None:
+    create_repo(local_hub.endpoint, alice_token, "alice/src")
+    head = commit(local_hub.endpoint, alice_token, "alice/src", files={"a.txt": b"a"})
+    hf("repos", "tag", "create", "alice/src", "v1")
+
+    copied = hf("repos", "duplicate", "alice/src", "alice/copy")
+    assert copied.returncode == 0, copied.stderr
+    assert copied.stdout == (
+        f"✓ Repo duplicated\n  from_id: alice/src\n  to_id: alice/copy\n  url: {local_hub.endpoint}/alice/copy\n"
+    )
+    assert api.model_info("alice/copy").sha == head
+    assert [tag.name for tag in api.list_repo_refs("alice/copy").tags] == ["v1"]
+
+    # Without a destination, the copy goes to the caller's namespace under the same name: here, the source.
+    same_name = hf("repos", "duplicate", "alice/src")
+    assert same_name.returncode == 1
+    assert "You already created this model repo" in same_name.stderr
+    tolerated = hf("repos", "duplicate", "alice/src", "alice/copy", "--exist-ok", "--json")
+    assert json.loads(tolerated.stdout) == {
+        "from_id": "alice/src",
+        "to_id": "alice/copy",
+        "url": f"{local_hub.endpoint}/alice/copy",
+    }
+    missing = hf("repos", "duplicate", "alice/nope", "alice/x")
+    assert missing.returncode == 1
+    assert missing.stderr.startswith("Error: Model 'alice/nope' not found.\n")
