@@ -1,5 +1,5 @@
-//! Repository listings (`/api/models`, `/api/datasets`, `/api/spaces`) and the card-derived
-//! fields of repository info, over real HTTP.
+//! Repository listings (`/api/models`, `/api/datasets`, `/api/spaces`), the card-derived
+//! fields of repository info and card validation (`/api/validate-yaml`), over real HTTP.
 
 mod common;
 
@@ -354,4 +354,63 @@ async fn datasets_and_spaces_listings() {
     assert_eq!(info["models"], json!(["alice/m"]));
     assert_eq!(info["datasets"], json!(["alice/corpus"]));
     assert_eq!(info["cardData"]["title"], "Demo");
+}
+
+#[tokio::test]
+async fn validate_yaml_checks_the_metadata() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = Hub::new(dir.path()).await;
+    let check = |content: &'static str, kind: &'static str| {
+        let hub = &hub;
+        async move {
+            let body = json!({"content": content, "repoType": kind}).to_string();
+            let r = hub
+                .req(
+                    Method::POST,
+                    "/api/validate-yaml",
+                    None,
+                    Some(body.into_bytes()),
+                )
+                .await;
+            let status = r.status();
+            (status, body_json(r).await)
+        }
+    };
+    let (status, body) = check(MODEL_CARD, "model").await;
+    assert_eq!(
+        (status, body),
+        (StatusCode::OK, json!({"errors": [], "warnings": []}))
+    );
+    let (status, body) = check("# Just text\n", "model").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        body["warnings"],
+        json!([{"message": "Empty or missing yaml metadata in repo card"}])
+    );
+    let (status, body) = check("\n---\nmodel-index: foo\n---\n\nText\n", "model").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        body["errors"],
+        json!([{"message": "\"model-index\" must be an array"}])
+    );
+    let (status, body) = check("---\ntags: [a\n---\n", "dataset").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("Invalid YAML in metadata:"));
+    let (status, body) = check("---\ncolorTo: black\n---\n", "space").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("\"colorTo\" must be one of [red,"));
+    // the same key is free-form on another repository type
+    assert_eq!(
+        check("---\ncolorTo: black\n---\n", "model").await.0,
+        StatusCode::OK
+    );
+    let (status, body) = check("---\na: 1\n---\n", "bucket").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body["warnings"].is_array());
 }

@@ -2,6 +2,8 @@
 //! JSON (`cardData`), and what the Hub derives from it for repository info and listings
 //! (tags, `pipeline_tag`, `library_name`, a Space's SDK and linked repositories).
 
+pub mod validate;
+
 use crate::errors::HubResult;
 use crate::store::blobs::BlobStore;
 use crate::store::repos::RepoType;
