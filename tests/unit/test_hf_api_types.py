@@ -292,3 +292,29 @@ print(json.dumps(norm(out), sort_keys=True))
     ours, upstream = ours_and_upstream(code)
     for key in upstream:
         assert ours[key] == upstream[key], key
+
+
+@pytest.mark.parametrize(
+    "card, bounds, expected",
+    [
+        ({"co2_eq_emissions": 12.5}, (10, 20), True),
+        ({"co2_eq_emissions": "about 15.2 grams"}, (15.2, 15.2), True),  # first number in a string, inclusive
+        ({"co2_eq_emissions": {"emissions": 30, "source": "x"}}, (10, 20), False),
+        ({"co2_eq_emissions": {"emissions": 30}}, (None, 40), True),
+        ({"co2_eq_emissions": "unknown"}, (0, 100), False),
+        ({"license": "mit"}, (0, 100), False),
+        (None, (0, 100), False),
+    ],
+)
+def test_emission_thresholds(card, bounds, expected):
+    from huggingface_hub.utils.endpoint_helpers import _is_emission_within_threshold
+
+    info = ModelInfo(id="a/b", cardData=card)
+    assert _is_emission_within_threshold(info, *bounds) is expected
+
+
+def test_emission_thresholds_need_a_bound():
+    from huggingface_hub.utils.endpoint_helpers import _is_emission_within_threshold
+
+    with pytest.raises(ValueError, match="cannot both be `None`"):
+        _is_emission_within_threshold(ModelInfo(id="a/b"), None, None)  # type: ignore[arg-type]

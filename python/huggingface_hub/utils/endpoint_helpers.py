@@ -4,6 +4,8 @@ import math
 import re
 from typing import TYPE_CHECKING, Any
 
+from ..repocard_data import ModelCardData
+
 if TYPE_CHECKING:
     from .._repo_info_types import ModelInfo
 
@@ -25,8 +27,7 @@ def _is_emission_within_threshold(model_info: "ModelInfo", minimum_threshold: fl
     high = math.inf if maximum_threshold is None else maximum_threshold
 
     card_data: Any = getattr(model_info, "card_data", None)
-    # A dict, or a ModelCardData (which has a dict-like `get`).
-    if card_data is None or not callable(getattr(card_data, "get", None)):
+    if not isinstance(card_data, dict | ModelCardData):
         return False
     emission = card_data.get("co2_eq_emissions", None)
     if isinstance(emission, dict):
