@@ -7,10 +7,57 @@ makes. Module-level aliases (``whoami = api.whoami``, ...) call a default instan
 from . import constants
 from ._api_cache import CacheMixin
 from ._api_downloads import DownloadsMixin
-from .errors import HfHubHTTPError, LocalTokenNotFoundError
+from ._api_info import InfoMixin
+from ._api_listing import ListingMixin
+from ._api_refs import RefsMixin
+from ._api_repos import ReposMixin
+from ._api_tree import TreeMixin
+from ._eval_results import EvalResultEntry  # noqa: F401  (upstream exposes it here)
+from ._repo_info_types import (  # noqa: F401  (re-exported: upstream defines them in this module)
+    REPO_REGIONS,
+    DatasetInfo,
+    DatasetSort_T,
+    ExpandDatasetProperty_T,
+    ExpandModelProperty_T,
+    ExpandSpaceProperty_T,
+    InferenceProviderMapping,
+    KernelInfo,
+    ModelInfo,
+    ModelSort_T,
+    RepoVisibility_T,
+    SpaceInfo,
+    SpaceSort_T,
+)
+from ._repo_types import (  # noqa: F401  (re-exported: upstream defines them in this module)
+    BlobLfsInfo,
+    BlobSecurityInfo,
+    GitCommitInfo,
+    GitRefInfo,
+    GitRefs,
+    LastCommitInfo,
+    LFSFileInfo,
+    RepoFile,
+    RepoFolder,
+    RepoSibling,
+    SafeTensorsInfo,
+    TransformersInfo,
+)
+from ._repo_url import RepoUrl, repo_type_and_id_from_hf_id  # noqa: F401
+from ._revision import ResolvedRevision  # noqa: F401
+from ._space_api import (  # noqa: F401  (upstream imports them here)
+    SpaceHardware,
+    SpaceRuntime,
+    SpaceSearchResult,
+    SpaceStorage,
+    SpaceTemplate,
+    Volume,
+)
+from .errors import HfHubHTTPError, HfUriError, LocalTokenNotFoundError  # noqa: F401  (HfUriError: upstream name)
 from .utils._auth import _get_token_from_environment, _get_token_from_file, _get_token_from_google_colab, get_token
 from .utils._headers import build_hf_headers
+from .utils._hf_uris import HfUri, parse_hf_uri  # noqa: F401  (upstream imports them here)
 from .utils._http import get_session, hf_raise_for_status
+from .utils._pagination import paginate  # noqa: F401
 from .utils._validators import validate_hf_hub_args
 
 # Added to "Invalid user token." so the user knows which token to fix, by where it came from.
@@ -22,7 +69,7 @@ _INVALID_TOKEN_HINT_ENV = (
 _INVALID_TOKEN_HINT_FILE = " The token stored is invalid. Please run `hf auth login --force` to set a new token."
 
 
-class HfApi(DownloadsMixin, CacheMixin):
+class HfApi(ReposMixin, InfoMixin, ListingMixin, TreeMixin, RefsMixin, DownloadsMixin, CacheMixin):
     """Client for the Hugging Face Hub HTTP API.
 
     The settings passed here are used by every request the client makes. Using an `HfApi` instance is optional:
@@ -153,3 +200,38 @@ api = HfApi()
 
 whoami = api.whoami
 verify_repo_checksums = api.verify_repo_checksums
+
+list_models = api.list_models
+model_info = api.model_info
+list_datasets = api.list_datasets
+dataset_info = api.dataset_info
+list_spaces = api.list_spaces
+space_info = api.space_info
+kernel_info = api.kernel_info
+
+repo_exists = api.repo_exists
+revision_exists = api.revision_exists
+file_exists = api.file_exists
+repo_info = api.repo_info
+resolve_revision = api.resolve_revision
+list_repo_files = api.list_repo_files
+list_repo_refs = api.list_repo_refs
+list_repo_commits = api.list_repo_commits
+list_repo_tree = api.list_repo_tree
+get_paths_info = api.get_paths_info
+
+create_repo = api.create_repo
+delete_repo = api.delete_repo
+update_repo_settings = api.update_repo_settings
+move_repo = api.move_repo
+duplicate_repo = api.duplicate_repo
+duplicate_space = api.duplicate_space
+list_space_templates = api.list_space_templates
+get_full_repo_name = api.get_full_repo_name
+auth_check = api.auth_check
+
+create_branch = api.create_branch
+delete_branch = api.delete_branch
+create_tag = api.create_tag
+delete_tag = api.delete_tag
+super_squash_history = api.super_squash_history

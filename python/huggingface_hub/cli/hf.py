@@ -22,8 +22,12 @@ from ._framework import Option
 from ._output import out
 from .auth import auth_cli
 from .cache import cache_cli
+from .datasets import datasets_cli
 from .download import DOWNLOAD_EXAMPLES, download
+from .models import models_cli
+from .repos import repos_cli
 from .serve import serve
+from .spaces import spaces_cli
 from .system import env, version
 
 app = typer_factory(help="Hugging Face Hub CLI")
@@ -61,6 +65,10 @@ app.command(
 # Command groups.
 app.add_group(auth_cli, name="auth")
 app.add_group(cache_cli, name="cache")
+app.add_group(datasets_cli, name="datasets")
+app.add_group(models_cli, name="models")
+app.add_group(repos_cli, name="repos | repo")
+app.add_group(spaces_cli, name="spaces")
 
 
 def main() -> None:

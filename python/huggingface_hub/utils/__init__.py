@@ -113,6 +113,10 @@ from ._git_credential import list_credential_helpers, set_git_credential, unset_
 from ._subprocess import capture_output, run_interactive_subprocess, run_subprocess
 from ._validators import validate_hf_hub_args, validate_repo_id
 
+# --- Hub URIs ---
+# isort: split
+from ._hf_uris import HfMount, HfUri, is_hf_uri, parse_hf_mount, parse_hf_uri
+
 # --- logging, progress bars and small helpers ---
 # isort: split
 from . import logging

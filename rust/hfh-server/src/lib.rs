@@ -2,6 +2,7 @@
 //! content-addressed blob store. See README.md in this crate for the layout and the schema.
 
 pub mod auth;
+pub mod card;
 pub mod config;
 pub mod errors;
 pub mod git;

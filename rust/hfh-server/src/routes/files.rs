@@ -3,6 +3,7 @@
 
 use super::tree::{entry_json, last_commit};
 use super::{json, Ctx, Resp};
+use crate::card::validate;
 use crate::errors::{HubError, HubResult};
 use crate::gitattributes::LfsRules;
 use crate::store::repos::{self, RepoType};
@@ -146,29 +147,49 @@ pub async fn preupload(
     ))
 }
 
-/// `POST /api/validate-yaml` `{content, repoType}`: checks the README front matter is
-/// delimited properly. Always answers JSON `{errors, warnings}` (400 when there are errors).
+/// `POST /api/validate-yaml` `{content, repoType}`: checks the README metadata (YAML syntax,
+/// a mapping at the top, the types and values of well-known keys). Always answers JSON
+/// `{errors: [{message}], warnings: [{message}]}`, with 400 when there are errors.
 pub async fn validate_yaml(ctx: &mut Ctx) -> HubResult<Resp> {
-    let body = ctx.json_body().await?;
-    let content = body
-        .get("content")
-        .and_then(Value::as_str)
-        .ok_or_else(|| HubError::bad_request("\"content\" is required"))?;
-    let mut errors = Vec::new();
-    let normalized = content.replace("\r\n", "\n");
-    if let Some(rest) = normalized.strip_prefix("---\n") {
-        let closed = rest.starts_with("---\n")
-            || rest == "---"
-            || rest.contains("\n---\n")
-            || rest.ends_with("\n---");
-        if !closed {
-            errors.push(json!({"message": "Metadata block is not closed: missing '---'"}));
-        }
-    }
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::BAD_REQUEST
+    let answer = |errors: Vec<String>, warnings: Vec<String>| {
+        let status = if errors.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::BAD_REQUEST
+        };
+        let list = |v: Vec<String>| -> Vec<Value> {
+            v.into_iter().map(|m| json!({"message": m})).collect()
+        };
+        Ok(json(
+            status,
+            &json!({"errors": list(errors), "warnings": list(warnings)}),
+        ))
     };
-    Ok(json(status, &json!({"errors": errors, "warnings": []})))
+    // A body that is not JSON at all is the caller's bug: a plain error answer.
+    let body = ctx.json_body().await?;
+    let Some(content) = body.get("content").and_then(Value::as_str) else {
+        return answer(vec!["\"content\" is required".to_string()], vec![]);
+    };
+    let kind = match body.get("repoType") {
+        None | Some(Value::Null) => RepoType::Model,
+        Some(Value::String(t)) => match RepoType::from_singular(t) {
+            Some(k) => k,
+            None => {
+                return answer(
+                    vec![format!(
+                        "\"repoType\" must be one of [model, dataset, space]"
+                    )],
+                    vec![],
+                )
+            }
+        },
+        Some(_) => {
+            return answer(
+                vec!["\"repoType\" must be one of [model, dataset, space]".to_string()],
+                vec![],
+            )
+        }
+    };
+    let report = validate::validate(content, kind);
+    answer(report.errors, report.warnings)
 }

@@ -6,11 +6,15 @@ mod account;
 mod body;
 mod commit;
 mod files;
+mod history;
 mod lfs;
+mod listing;
+mod moves;
 mod objects;
 mod refs;
 mod repos;
 mod resolve;
+mod settings;
 mod tree;
 
 pub use repos::DEFAULT_GITATTRIBUTES;
@@ -251,10 +255,16 @@ async fn dispatch(state: Arc<AppState>, req: Request) -> HubResult<Resp> {
         ["api", "whoami-v2"] if m == Method::GET => account::whoami(&ctx).await,
         ["api", "repos", "create"] if m == Method::POST => repos::create(&mut ctx).await,
         ["api", "repos", "delete"] if m == Method::DELETE => repos::delete(&mut ctx).await,
+        ["api", "repos", "move"] if post => moves::move_repo(&mut ctx).await,
         ["api", "validate-yaml"] if m == Method::POST => files::validate_yaml(&mut ctx).await,
+        ["api", t] if m == Method::GET && RepoType::from_plural(t).is_some() => {
+            listing::list(&ctx, RepoType::from_plural(t).unwrap_or(RepoType::Model)).await
+        }
         ["api", t, ns, name, rest @ ..] if RepoType::from_plural(t).is_some() => {
             let kind = RepoType::from_plural(t).unwrap_or(RepoType::Model);
-            repo_api(&mut ctx, m, kind, &seg(ns)?, &seg(name)?, rest).await
+            let (ns, name) = (seg(ns)?, seg(name)?);
+            let result = repo_api(&mut ctx, m, kind, &ns, &name, rest).await;
+            moves::or_redirect(&ctx, result, kind, &ns, &name, 2).await
         }
         [p, ns, name, "resolve", rev, rest @ ..]
             if (m == Method::GET || m == Method::HEAD) && (*p == "datasets" || *p == "spaces") =>
@@ -264,18 +274,15 @@ async fn dispatch(state: Arc<AppState>, req: Request) -> HubResult<Resp> {
             } else {
                 RepoType::Space
             };
-            resolve::resolve(&ctx, kind, &seg(ns)?, &seg(name)?, &seg(rev)?, rest).await
+            let (ns, name) = (seg(ns)?, seg(name)?);
+            let result = resolve::resolve(&ctx, kind, &ns, &name, &seg(rev)?, rest).await;
+            moves::or_redirect(&ctx, result, kind, &ns, &name, 1).await
         }
         [ns, name, "resolve", rev, rest @ ..] if m == Method::GET || m == Method::HEAD => {
-            resolve::resolve(
-                &ctx,
-                RepoType::Model,
-                &seg(ns)?,
-                &seg(name)?,
-                &seg(rev)?,
-                rest,
-            )
-            .await
+            let (ns, name) = (seg(ns)?, seg(name)?);
+            let result =
+                resolve::resolve(&ctx, RepoType::Model, &ns, &name, &seg(rev)?, rest).await;
+            moves::or_redirect(&ctx, result, RepoType::Model, &ns, &name, 0).await
         }
         _ => Err(not_found(&m, &path)),
     }
@@ -307,6 +314,7 @@ async fn repo_api(
     rest: &[&str],
 ) -> HubResult<Resp> {
     let (get, post, delete) = (m == Method::GET, m == Method::POST, m == Method::DELETE);
+    let put = m == Method::PUT;
     match rest {
         [] if get => repos::info(ctx, kind, ns, name, None).await,
         ["revision", rev] if get => repos::info(ctx, kind, ns, name, Some(seg(rev)?)).await,
@@ -323,6 +331,11 @@ async fn repo_api(
         ["branch", b] if delete => refs::delete_branch(ctx, kind, ns, name, &seg(b)?).await,
         ["tag", r] if post => refs::create_tag(ctx, kind, ns, name, &seg(r)?).await,
         ["tag", t] if delete => refs::delete_tag(ctx, kind, ns, name, &seg(t)?).await,
+        ["settings"] if put => settings::update(ctx, kind, ns, name).await,
+        ["auth-check"] if get => settings::auth_check(ctx, kind, ns, name, false).await,
+        ["auth-check", "write"] if get => settings::auth_check(ctx, kind, ns, name, true).await,
+        ["super-squash", b] if post => history::super_squash(ctx, kind, ns, name, &seg(b)?).await,
+        ["duplicate"] if post => history::duplicate(ctx, kind, ns, name).await,
         _ => Err(not_found(&m, &ctx.raw_path)),
     }
 }

@@ -2,15 +2,18 @@
 //! `GET /api/{T}/{ns}/{name}[/revision/{rev}]`.
 
 use super::{json, Ctx, Resp};
+use crate::card;
 use crate::errors::{HubError, HubResult};
 use crate::git;
 use crate::store::commits::{self, NewCommit, Op};
-use crate::store::repos::{self, NewRepo, RepoType};
+use crate::store::redirects;
+use crate::store::repos::{self, CommitRow, NewRepo, Repo, RepoType};
 use crate::store::trees::{self, FileEntry};
 use crate::util::{iso8601, now_millis, random_hex, valid_name};
 use axum::body::Body;
 use axum::http::{Response, StatusCode};
 use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
 
 /// The `.gitattributes` every new repository starts with (the Hub's default LFS patterns).
 pub const DEFAULT_GITATTRIBUTES: &str = "*.7z filter=lfs diff=lfs merge=lfs -text
@@ -172,6 +175,9 @@ pub async fn create(ctx: &mut Ctx) -> HubResult<Resp> {
                     now,
                 };
                 commits::commit_in(&tx, &repo, "refs/heads/main", &initial)?;
+                // A repository created under a moved-away name takes precedence over the
+                // redirect: forget it.
+                redirects::forget(&tx, t.kind, &owner.name, &t.name)?;
                 tx.commit()?;
                 Ok(Ok(repo))
             })
@@ -222,71 +228,103 @@ pub async fn info(
     let repo = ctx.readable_repo(kind, ns, name).await?;
     let rev = rev.unwrap_or_else(|| "main".to_string());
     let r = repo.clone();
-    let (commit, files) = ctx
+    let (commit, files, card) = ctx
         .blocking(move |s| {
             s.store.with(|c| {
                 let oid = repos::resolve_revision(c, &r, &rev)?;
                 let commit = repos::get_commit(c, r.id, &oid)?;
                 let files = trees::flatten(c, &commit.tree_oid)?;
-                Ok((commit, files))
+                let card = card::load(c, &s.store.blobs, &commit.tree_oid)?;
+                Ok((commit, files, card))
             })
         })
         .await?;
     let blobs = ctx.query.flag("blobs");
-    let siblings: Vec<Value> = files
-        .iter()
-        .map(|(path, f)| {
-            let mut o = json!({"rfilename": path});
-            if blobs {
-                o["size"] = json!(f.size);
-                o["blobId"] = json!(f.oid);
-                if f.lfs {
-                    o["lfs"] = json!({"sha256": f.sha256, "size": f.size, "pointerSize": f.pointer_size()});
-                }
-            }
-            o
-        })
-        .collect();
-    let used: u64 = files.values().map(|f| f.size).sum();
+    let mut body = repo_record(&repo, Some(&commit), Some(&files), blobs, card.as_deref());
+    let expand = ctx.query.all("expand");
+    if expand.is_empty() {
+        // Listing-only figure: info gives it on request (`expand=trendingScore`).
+        body.remove("trendingScore");
+    } else {
+        body.retain(|k, _| k == "id" || k == "_id" || expand.contains(&k.as_str()));
+    }
+    Ok(json(StatusCode::OK, &Value::Object(body)))
+}
+
+/// Everything we report about a repository at commit `head`, keyed as in the Hub's JSON
+/// (info and listings select from it). `files` adds `siblings` and `usedStorage` (with
+/// `blobs`, each sibling's size, blob id and LFS data); `card` is the README metadata.
+pub fn repo_record(
+    repo: &Repo,
+    head: Option<&CommitRow>,
+    files: Option<&BTreeMap<String, FileEntry>>,
+    blobs: bool,
+    card: Option<&Map<String, Value>>,
+) -> Map<String, Value> {
+    let derived = card::derive(repo.kind, card, repo.sdk.as_deref());
     let mut body = json!({
         "_id": repo.hub_id,
         "id": repo.full_id(),
         "author": repo.namespace,
-        "sha": commit.oid,
-        "lastModified": iso8601(commit.created_at),
+        "lastModified": iso8601(head.map_or(repo.last_modified, |h| h.created_at)),
         "createdAt": iso8601(repo.created_at),
         "private": repo.private,
         "gated": repo.gated.as_deref().map(Value::from).unwrap_or(Value::Bool(false)),
         "disabled": repo.disabled,
         "likes": 0,
-        "tags": [],
-        "siblings": siblings,
-        "usedStorage": used,
-        "cardData": null,
+        "trendingScore": 0,
+        "tags": derived.tags,
     });
-    match kind {
+    if let Some(h) = head {
+        body["sha"] = json!(h.oid);
+    }
+    if let Some(data) = card {
+        body["cardData"] = Value::Object(data.clone());
+    }
+    if let Some(files) = files {
+        let siblings: Vec<Value> = files
+            .iter()
+            .map(|(path, f)| {
+                let mut o = json!({"rfilename": path});
+                if blobs {
+                    o["size"] = json!(f.size);
+                    o["blobId"] = json!(f.oid);
+                    if f.lfs {
+                        o["lfs"] = json!({"sha256": f.sha256, "size": f.size, "pointerSize": f.pointer_size()});
+                    }
+                }
+                o
+            })
+            .collect();
+        body["siblings"] = Value::Array(siblings);
+        body["usedStorage"] = json!(files.values().map(|f| f.size).sum::<u64>());
+    }
+    match repo.kind {
         RepoType::Model => {
             body["modelId"] = json!(repo.full_id());
             body["downloads"] = json!(0);
             body["spaces"] = json!([]);
+            if let Some(lib) = derived.library_name {
+                body["library_name"] = json!(lib);
+            }
+            if let Some(task) = derived.pipeline_tag {
+                body["pipeline_tag"] = json!(task);
+            }
         }
         RepoType::Dataset => {
             body["downloads"] = json!(0);
             body["description"] = json!("");
         }
         RepoType::Space => {
-            body["sdk"] = json!(repo.sdk);
+            body["sdk"] = json!(derived.sdk);
             body["subdomain"] = json!(format!("{}-{}", repo.namespace, repo.name).to_lowercase());
-            body["models"] = json!([]);
-            body["datasets"] = json!([]);
+            body["models"] = json!(derived.models);
+            body["datasets"] = json!(derived.datasets);
         }
     }
-    if let Value::Object(map) = &mut body {
-        map.retain(|_, v| !v.is_null());
-        let expand = ctx.query.all("expand");
-        if !expand.is_empty() {
-            map.retain(|k, _| k == "id" || k == "_id" || expand.contains(&k.as_str()));
-        }
-    }
-    Ok(json(StatusCode::OK, &body))
+    let Value::Object(mut map) = body else {
+        unreachable!("json! of an object literal is an object")
+    };
+    map.retain(|_, v| !v.is_null());
+    map
 }

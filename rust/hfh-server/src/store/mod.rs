@@ -7,6 +7,9 @@
 pub mod accounts;
 pub mod blobs;
 pub mod commits;
+pub mod gating;
+pub mod history;
+pub mod redirects;
 pub mod repos;
 pub mod schema;
 pub mod trees;

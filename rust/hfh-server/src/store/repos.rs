@@ -304,3 +304,14 @@ pub fn insert_commit(conn: &Connection, repo_id: i64, c: &CommitRow) -> HubResul
     )?;
     Ok(())
 }
+
+/// Every repository of one type, oldest first (listing filters and sorts them).
+pub fn list_repos(conn: &Connection, kind: RepoType) -> HubResult<Vec<Repo>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {REPO_COLS} FROM repos WHERE type = ?1 ORDER BY created_at, id"
+    ))?;
+    let rows = stmt
+        .query_map([kind.singular()], repo_from_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}

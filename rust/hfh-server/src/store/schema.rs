@@ -75,7 +75,21 @@ CREATE TABLE tree_entries (
 ) WITHOUT ROWID;
 "#;
 
-const MIGRATIONS: &[&str] = &[V1];
+/// Renamed and transferred repositories: the old names keep answering with a redirect to
+/// the repository's current name until a repository is created under them.
+const V2_REPO_REDIRECTS: &str = r#"
+CREATE TABLE repo_redirects (
+    type        TEXT NOT NULL,
+    namespace   TEXT NOT NULL COLLATE NOCASE,
+    name        TEXT NOT NULL COLLATE NOCASE,
+    repo_id     INTEGER NOT NULL REFERENCES repos(id) ON DELETE CASCADE,
+    created_at  INTEGER NOT NULL,
+    PRIMARY KEY (type, namespace, name)
+) WITHOUT ROWID;
+CREATE INDEX repo_redirects_by_repo ON repo_redirects (repo_id);
+"#;
+
+const MIGRATIONS: &[&str] = &[V1, V2_REPO_REDIRECTS];
 
 /// Brings the database to the latest schema version in a single transaction.
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {

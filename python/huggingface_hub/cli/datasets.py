@@ -1,0 +1,142 @@
+"""``hf datasets``: search the datasets of the Hub, list a dataset's files, describe one dataset.
+
+``hf datasets ls`` without argument searches (``HfApi.list_datasets``); with a dataset id it lists that
+repository's files instead, and the options of the other use are refused.
+"""
+
+import enum
+from typing import Annotated, get_args
+
+from huggingface_hub._repo_info_types import DatasetSort_T, ExpandDatasetProperty_T
+from huggingface_hub.errors import CLIError, RepositoryNotFoundError, RevisionNotFoundError
+
+from ._cli_utils import RevisionOpt, TokenOpt, get_hf_api, typer_factory
+from ._file_listing import list_repo_files_cmd
+from ._framework import Argument, Option
+from ._output import _dataclass_as_dict, out
+from ._repo_options import (
+    REPO_LIST_DEFAULT_LIMIT,
+    AuthorOpt,
+    FilterOpt,
+    HumanReadableOpt,
+    LimitOpt,
+    RecursiveOpt,
+    SearchOpt,
+    TreeOpt,
+    make_expand_properties_parser,
+    reject_options,
+)
+
+_EXPAND_PROPERTIES = sorted(get_args(ExpandDatasetProperty_T))
+DatasetSortEnum = enum.Enum("DatasetSortEnum", {key: key for key in get_args(DatasetSort_T)}, type=str)  # type: ignore[misc]
+
+ExpandOpt = Annotated[
+    str | None,
+    Option(
+        help="Comma-separated properties to return. When used, only the listed properties (and id) are returned. "
+        f"Example: '--expand=downloads,likes,tags'. Valid: {', '.join(_EXPAND_PROPERTIES)}.",
+        callback=make_expand_properties_parser(_EXPAND_PROPERTIES),
+    ),
+]
+
+datasets_cli = typer_factory(help="Interact with datasets on the Hub.")
+
+
+@datasets_cli.command(
+    "list | ls",
+    examples=[
+        "hf datasets ls",
+        "hf datasets ls --sort downloads --limit 10",
+        'hf datasets ls --search "code"',
+        "hf datasets ls --filter benchmark:official",
+        "hf datasets ls HuggingFaceFW/fineweb",
+        "hf datasets ls HuggingFaceFW/fineweb -R",
+        "hf datasets ls HuggingFaceFW/fineweb --tree -h",
+    ],
+)
+def datasets_ls(
+    repo_id: Annotated[
+        str | None,
+        Argument(help="Dataset ID (e.g. `username/repo-name`) to list files from. If omitted, lists datasets."),
+    ] = None,
+    search: SearchOpt = None,
+    author: AuthorOpt = None,
+    filter: FilterOpt = None,
+    sort: Annotated[DatasetSortEnum | None, Option(help="Sort results.")] = None,
+    limit: LimitOpt = REPO_LIST_DEFAULT_LIMIT,
+    expand: ExpandOpt = None,
+    human_readable: HumanReadableOpt = False,
+    as_tree: TreeOpt = False,
+    recursive: RecursiveOpt = False,
+    revision: RevisionOpt = None,
+    token: TokenOpt = None,
+) -> None:
+    """List datasets on the Hub, or files in a dataset repo.
+
+    When called with no argument, lists datasets on the Hub.
+    When called with a dataset ID, lists files in that dataset repo.
+    """
+    if repo_id is not None:
+        reject_options(
+            {
+                "--search": search is not None,
+                "--author": author is not None,
+                "--filter": filter is not None,
+                "--sort": sort is not None,
+                "--limit": limit != REPO_LIST_DEFAULT_LIMIT,
+                "--expand": expand is not None,
+            },
+            "listing files",
+        )
+        list_repo_files_cmd(
+            repo_id=repo_id,
+            repo_type="dataset",
+            human_readable=human_readable,
+            as_tree=as_tree,
+            recursive=recursive,
+            revision=revision,
+            token=token,
+        )
+        return
+
+    reject_options(
+        {
+            "--tree": as_tree,
+            "--recursive": recursive,
+            "--human-readable": human_readable,
+            "--revision": revision is not None,
+        },
+        "listing datasets",
+    )
+    datasets = get_hf_api(token=token).list_datasets(
+        filter=filter,
+        author=author,
+        search=search,
+        sort=sort.value if sort else None,
+        limit=limit,
+        expand=expand,  # type: ignore[arg-type]  # the option's parser returns the list
+    )
+    out.table([_dataclass_as_dict(dataset) for dataset in datasets])
+
+
+@datasets_cli.command(
+    "info",
+    examples=[
+        "hf datasets info HuggingFaceFW/fineweb",
+        "hf datasets info my-dataset --expand downloads,likes,tags",
+    ],
+)
+def datasets_info(
+    dataset_id: Annotated[str, Argument(help="The dataset ID (e.g. `username/repo-name`).")],
+    revision: RevisionOpt = None,
+    expand: ExpandOpt = None,
+    token: TokenOpt = None,
+) -> None:
+    """Get info about a dataset on the Hub."""
+    try:
+        info = get_hf_api(token=token).dataset_info(repo_id=dataset_id, revision=revision, expand=expand)  # type: ignore[arg-type]
+    except RepositoryNotFoundError as error:
+        raise CLIError(f"Dataset '{dataset_id}' not found.") from error
+    except RevisionNotFoundError as error:
+        raise CLIError(f"Revision '{revision}' not found on '{dataset_id}'.") from error
+    out.dict(info)
