@@ -62,6 +62,7 @@ from ._http import (
     reset_sessions,  # huggingface_hub 0.x name of close_session
     set_client_factory,
 )
+from ._pagination import paginate
 
 # --- runtime ---
 # isort: split
