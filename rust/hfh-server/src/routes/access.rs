@@ -8,8 +8,8 @@
 //!   `POST .../user-access-request/grant` `{user}` (owners only);
 //! - `GET .../auth-check[/write]`: does the caller have (read and download / write) access.
 
-use super::profiles::avatar_url;
-use super::{json, next_link, Ctx, Resp};
+use super::community::avatar_url;
+use super::{json, Ctx, Resp};
 use crate::auth::{Caller, User};
 use crate::config::Role;
 use crate::errors::{HubError, HubResult};
@@ -239,12 +239,7 @@ pub async fn list_requests(
         ))
     })?;
     let repo = owned_gated_repo(ctx, kind, ns, name).await?;
-    let offset: usize = match ctx.query.get("cursor") {
-        None => 0,
-        Some(c) => c
-            .parse()
-            .map_err(|_| HubError::bad_request("Invalid cursor"))?,
-    };
+    let offset = super::community::cursor(ctx)?;
     let rows = ctx
         .blocking(move |s| {
             s.store
@@ -257,13 +252,12 @@ pub async fn list_requests(
         .take(REQUESTS_PAGE)
         .map(|r| request_json(&ctx.endpoint, r))
         .collect();
-    let mut resp = json(StatusCode::OK, &Value::Array(items));
-    if more {
-        if let Some(link) = next_link(ctx, offset + REQUESTS_PAGE) {
-            resp.headers_mut().insert("link", link);
-        }
-    }
-    Ok(resp)
+    Ok(super::community::page(
+        ctx,
+        items,
+        offset + REQUESTS_PAGE,
+        more,
+    ))
 }
 
 fn user_field(body: &Map<String, Value>) -> HubResult<String> {

@@ -4,7 +4,7 @@
 //! `newTitle`, `newStatus`), so clients can compare the event a change returned with the one
 //! they later find in the details.
 
-use super::profiles::{account_json, author_json};
+use super::community::{account_json, author_json};
 use crate::errors::HubResult;
 use crate::store::accounts::Account;
 use crate::store::discussions::{self, Discussion, Event, EventKind};
@@ -108,7 +108,7 @@ impl<'a> Renderer<'a> {
         }
         let avatars: Vec<String> = editors
             .iter()
-            .map(|n| super::profiles::avatar_url(self.endpoint, n))
+            .map(|n| super::community::avatar_url(self.endpoint, n))
             .collect();
         Ok(json!({
             "edited": versions.len() > 1,

@@ -6,12 +6,13 @@ mod access;
 mod account;
 mod body;
 mod commit;
+mod community;
 mod discussion_json;
 mod discussions;
 mod files;
 mod lfs;
+mod likes;
 mod objects;
-mod profiles;
 mod refs;
 mod repos;
 mod resolve;
@@ -241,6 +242,9 @@ async fn dispatch(state: Arc<AppState>, req: Request) -> HubResult<Resp> {
         ["api", "repos", "create"] if m == Method::POST => repos::create(&mut ctx).await,
         ["api", "repos", "delete"] if m == Method::DELETE => repos::delete(&mut ctx).await,
         ["api", "validate-yaml"] if m == Method::POST => files::validate_yaml(&mut ctx).await,
+        ["api", "users", user, "likes"] if m == Method::GET => {
+            likes::liked_by(&ctx, &seg(user)?).await
+        }
         ["api", t, ns, name, rest @ ..] if RepoType::from_plural(t).is_some() => {
             let kind = RepoType::from_plural(t).unwrap_or(RepoType::Model);
             repo_api(&mut ctx, m, kind, &seg(ns)?, &seg(name)?, rest).await
@@ -313,6 +317,9 @@ async fn repo_api(
         ["tag", r] if post => refs::create_tag(ctx, kind, ns, name, &seg(r)?).await,
         ["tag", t] if delete => refs::delete_tag(ctx, kind, ns, name, &seg(t)?).await,
         ["discussions", more @ ..] => discussion_api(ctx, m, kind, ns, name, more).await,
+        ["like"] if post => likes::set_like(ctx, kind, ns, name, true).await,
+        ["like"] if delete => likes::set_like(ctx, kind, ns, name, false).await,
+        ["likers"] if get => likes::likers(ctx, kind, ns, name).await,
         ["ask-access"] if post => access::ask_access(ctx, kind, ns, name).await,
         ["user-access-request", "handle"] if post => {
             access::handle_request(ctx, kind, ns, name).await

@@ -232,6 +232,7 @@ pub async fn info(
             })
         })
         .await?;
+    let likes = super::likes::count_for(ctx, repo.id).await?;
     let blobs = ctx.query.flag("blobs");
     let siblings: Vec<Value> = files
         .iter()
@@ -258,7 +259,7 @@ pub async fn info(
         "private": repo.private,
         "gated": repo.gated.as_deref().map(Value::from).unwrap_or(Value::Bool(false)),
         "disabled": repo.disabled,
-        "likes": 0,
+        "likes": likes,
         "tags": [],
         "siblings": siblings,
         "usedStorage": used,

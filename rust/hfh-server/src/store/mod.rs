@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod blobs;
 pub mod commits;
 pub mod discussions;
+pub mod likes;
 pub mod merge;
 pub mod repos;
 pub mod schema;

@@ -109,7 +109,7 @@ CREATE TABLE likes (
     repo_id    INTEGER NOT NULL REFERENCES repos(id) ON DELETE CASCADE,
     created_at INTEGER NOT NULL,
     PRIMARY KEY (user_id, repo_id)
-) WITHOUT ROWID;
+);  -- with a rowid: listings are newest first by insertion order
 CREATE INDEX likes_by_repo ON likes (repo_id, created_at);
 -- One request per (gated repository, user).
 CREATE TABLE access_requests (
