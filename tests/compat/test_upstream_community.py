@@ -1,8 +1,8 @@
-"""Discussions and access requests: the upstream client (huggingface_hub 1.29, in its own
+"""Discussions, likes and access requests: the upstream client (huggingface_hub 1.29, in its own
 virtualenv) and ours run the same scenario, each against a fresh local Hub, and must observe the same things.
 
-The scenario only uses public API and the standard library (for what no client method does: committing, asking for
-access), and prints a JSON summary without ids or timestamps.
+The scenario only uses public API and the standard library (for what no client method does: committing, liking, asking
+for access), and prints a JSON summary without ids or timestamps.
 """
 
 import json
@@ -101,6 +101,13 @@ SCENARIO = textwrap.dedent(
         error_of(lambda: api.change_discussion_status("alice/talk", 1, "merged")),
     ]
 
+    # --- likes
+    call("POST", "/api/models/alice/talk/like", bob_token)
+    likes = bob.list_liked_repos()
+    result["likes"] = [likes.user, likes.total, likes.models, [u.username for u in api.list_repo_likers("alice/talk")]]
+    bob.unlike("alice/talk")
+    result["unliked"] = [bob.list_liked_repos().total, list(api.list_repo_likers("alice/talk"))]
+
     # --- access requests
     call("POST", "/api/models/alice/gated/ask-access", bob_token, {"company": "ACME"})
     pending = list(api.list_pending_access_requests("alice/gated"))
@@ -182,3 +189,5 @@ def test_same_observations_as_upstream(upstream_python: Path, tmp_path: Path) ->
     assert ours["merged"][:3] == ["merged", True, []]
     assert ours["listed"] == [[2, "Change", "merged", "alice"], [1, "Renamed", "closed", "alice"]]
     assert ours["pending"] == [["bob", "pending", {"company": "ACME"}]]
+    assert ours["likes"] == ["bob", 1, ["alice/talk"], ["bob"]]
+    assert ours["unliked"] == [0, []]
