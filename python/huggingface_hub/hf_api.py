@@ -5,7 +5,16 @@ makes. Module-level aliases (``whoami = api.whoami``, ...) call a default instan
 """
 
 from . import constants
+from ._api_access_requests import AccessRequest, AccessRequestsMixin  # noqa: F401  (upstream exposes these here)
 from ._api_cache import CacheMixin
+from ._api_collections import (  # noqa: F401  (upstream exposes these here)
+    Collection,
+    CollectionItem,
+    CollectionItemType_T,
+    CollectionsMixin,
+    CollectionSort_T,
+)
+from ._api_discussions import DiscussionsMixin
 from ._api_downloads import DownloadsMixin
 from ._api_info import InfoMixin
 from ._api_listing import ListingMixin
@@ -53,6 +62,15 @@ from ._space_api import (  # noqa: F401  (upstream imports them here)
     Volume,
 )
 from .errors import HfHubHTTPError, HfUriError, LocalTokenNotFoundError  # noqa: F401  (HfUriError: upstream name)
+from ._api_social import LikesMixin, Organization, User, UserLikes  # noqa: F401  (upstream exposes these here)
+from .community import (  # noqa: F401  (upstream exposes these here)
+    Discussion,
+    DiscussionComment,
+    DiscussionStatusChange,
+    DiscussionTitleChange,
+    DiscussionWithDetails,
+    deserialize_event,
+)
 from .utils._auth import _get_token_from_environment, _get_token_from_file, _get_token_from_google_colab, get_token
 from .utils._headers import build_hf_headers
 from .utils._hf_uris import HfUri, parse_hf_uri  # noqa: F401  (upstream imports them here)
@@ -69,7 +87,19 @@ _INVALID_TOKEN_HINT_ENV = (
 _INVALID_TOKEN_HINT_FILE = " The token stored is invalid. Please run `hf auth login --force` to set a new token."
 
 
-class HfApi(ReposMixin, InfoMixin, ListingMixin, TreeMixin, RefsMixin, DownloadsMixin, CacheMixin):
+class HfApi(
+    ReposMixin,
+    InfoMixin,
+    ListingMixin,
+    TreeMixin,
+    RefsMixin,
+    DownloadsMixin,
+    CacheMixin,
+    DiscussionsMixin,
+    CollectionsMixin,
+    LikesMixin,
+    AccessRequestsMixin,
+):
     """Client for the Hugging Face Hub HTTP API.
 
     The settings passed here are used by every request the client makes. Using an `HfApi` instance is optional:
@@ -235,3 +265,38 @@ delete_branch = api.delete_branch
 create_tag = api.create_tag
 delete_tag = api.delete_tag
 super_squash_history = api.super_squash_history
+# Likes
+list_liked_repos = api.list_liked_repos
+list_repo_likers = api.list_repo_likers
+unlike = api.unlike
+
+# Discussions and Pull Requests
+get_discussion_details = api.get_discussion_details
+get_repo_discussions = api.get_repo_discussions
+create_discussion = api.create_discussion
+create_pull_request = api.create_pull_request
+change_discussion_status = api.change_discussion_status
+comment_discussion = api.comment_discussion
+edit_discussion_comment = api.edit_discussion_comment
+rename_discussion = api.rename_discussion
+merge_pull_request = api.merge_pull_request
+
+# Collections
+get_collection = api.get_collection
+list_collections = api.list_collections
+create_collection = api.create_collection
+update_collection_metadata = api.update_collection_metadata
+update_collection_resource_group = api.update_collection_resource_group
+delete_collection = api.delete_collection
+add_collection_item = api.add_collection_item
+update_collection_item = api.update_collection_item
+delete_collection_item = api.delete_collection_item
+
+# Access requests to gated repositories
+list_pending_access_requests = api.list_pending_access_requests
+list_accepted_access_requests = api.list_accepted_access_requests
+list_rejected_access_requests = api.list_rejected_access_requests
+cancel_access_request = api.cancel_access_request
+accept_access_request = api.accept_access_request
+reject_access_request = api.reject_access_request
+grant_access = api.grant_access

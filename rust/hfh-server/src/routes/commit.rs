@@ -10,6 +10,7 @@ use crate::errors::{HubError, HubResult};
 use crate::git;
 use crate::store::blobs::is_sha256_hex;
 use crate::store::commits::{self, NewCommit, Op};
+use crate::store::discussions;
 use crate::store::repos::{self, RepoType};
 use crate::store::trees::FileEntry;
 use crate::util::{now_millis, validate_repo_path};
@@ -180,24 +181,18 @@ pub async fn create(
     rev: &str,
 ) -> HubResult<Resp> {
     let repo = ctx.readable_repo(kind, ns, name).await?;
-    let author = ctx
-        .caller
-        .check_write(&repo.namespace, Some(&repo))?
-        .account
-        .name
-        .clone();
-    if ctx.query.flag("create_pr") {
-        return Err(HubError::new(
-            StatusCode::NOT_IMPLEMENTED,
-            "create_pr is not supported yet by this server",
-        ));
-    }
+    // `create_pr=1` opens a pull request against `rev` and commits onto its `refs/pr/N`.
+    let create_pr = ctx.query.flag("create_pr");
+    let user = super::access::require_commit_access(ctx, &repo, Some(rev), create_pr).await?;
+    let account = user.account.clone();
+    let author = account.name.clone();
+    let writer = super::access::is_writer(&ctx.caller, &repo);
     let body = ctx.body_bytes().await?;
     let (header, lines) = parse(&body)?;
     drop(body);
     let rev = rev.to_string();
     let r = repo.clone();
-    let oid = ctx
+    let (oid, pr_num) = ctx
         .blocking(move |s| {
             // Store content first (content-addressed, safe to do outside the transaction).
             let mut ops = Vec::with_capacity(lines.len());
@@ -246,16 +241,79 @@ pub async fn create(
                 now: now_millis(),
             };
             s.store.with(|c| {
-                let ref_name = repos::branch_ref(c, &r, &rev)?;
-                commits::commit(c, &r, &ref_name, &new)
+                let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+                let (ref_name, pr_num, new) = if create_pr {
+                    let (ref_name, num) = open_pull_request(&tx, &r, &rev, &new, &account)?;
+                    // The pull request's ref was just created at the requested parent.
+                    let new = NewCommit {
+                        parent_commit: None,
+                        ..new
+                    };
+                    (ref_name, Some(num), new)
+                } else {
+                    let ref_name = repos::branch_ref(&tx, &r, &rev)?;
+                    discussions::check_push(&tx, r.id, &ref_name, account.id, writer)?;
+                    (ref_name, None, new)
+                };
+                let oid = commits::commit_in(&tx, &r, &ref_name, &new)?;
+                discussions::record_push(
+                    &tx,
+                    r.id,
+                    &ref_name,
+                    &oid,
+                    &new.summary,
+                    account.id,
+                    new.now,
+                )?;
+                tx.commit()?;
+                Ok((oid, pr_num))
             })
         })
         .await?;
     let url = format!("{}/commit/{oid}", repo.url(&ctx.endpoint));
-    Ok(json(
-        StatusCode::OK,
-        &json!({"success": true, "commitOid": oid, "commitUrl": url, "hookOutput": ""}),
-    ))
+    let mut answer = json!({"success": true, "commitOid": oid, "commitUrl": url, "hookOutput": ""});
+    if let Some(num) = pr_num {
+        answer["pullRequestUrl"] = json!(format!("{}/discussions/{num}", repo.url(&ctx.endpoint)));
+    }
+    Ok(json(StatusCode::OK, &answer))
+}
+
+/// Opens the pull request of a `create_pr=1` commit: against the branch `rev`, starting at
+/// `parentCommit` if given (else the branch head), titled with the commit summary and
+/// described by its description. Returns its ref and number.
+fn open_pull_request(
+    tx: &rusqlite::Connection,
+    repo: &repos::Repo,
+    rev: &str,
+    new: &NewCommit,
+    author: &crate::store::accounts::Account,
+) -> HubResult<(String, i64)> {
+    let target = repos::branch_ref(tx, repo, rev)?;
+    if !target.starts_with("refs/heads/") {
+        return Err(HubError::revision_not_found(rev));
+    }
+    let start = match &new.parent_commit {
+        Some(p) => repos::resolve_revision(tx, repo, p).map_err(|_| {
+            HubError::new(StatusCode::PRECONDITION_FAILED, commits::PARENT_MISMATCH)
+        })?,
+        None => repos::get_ref(tx, repo.id, &target)?
+            .ok_or_else(|| HubError::revision_not_found(rev))?,
+    };
+    let title: String = new.summary.trim().chars().take(200).collect();
+    let d = discussions::create(
+        tx,
+        repo,
+        &discussions::NewDiscussion {
+            author,
+            title: &title,
+            description: &new.description,
+            // Unlike an empty API-created pull request, one that comes with a commit is open.
+            status: discussions::Status::Open,
+            pull_request: Some((target, start)),
+            now: new.now,
+        },
+    )?;
+    Ok((discussions::pr_ref(d.num), d.num))
 }
 
 #[cfg(test)]

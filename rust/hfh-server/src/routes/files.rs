@@ -28,6 +28,7 @@ pub async fn paths_info(
     rev: &str,
 ) -> HubResult<Resp> {
     let repo = ctx.readable_repo(kind, ns, name).await?;
+    super::access::require_download(ctx, &repo).await?;
     let body = ctx.body_bytes().await?;
     let text =
         std::str::from_utf8(&body).map_err(|_| HubError::bad_request("Body is not UTF-8"))?;
@@ -79,7 +80,8 @@ pub async fn preupload(
     rev: &str,
 ) -> HubResult<Resp> {
     let repo = ctx.readable_repo(kind, ns, name).await?;
-    ctx.caller.check_write(&repo.namespace, Some(&repo))?;
+    let create_pr = ctx.query.flag("create_pr");
+    super::access::require_commit_access(ctx, &repo, Some(rev), create_pr).await?;
     let body = ctx.json_body().await?;
     let files = body
         .get("files")
@@ -103,7 +105,6 @@ pub async fn preupload(
         requests.push((path, size, sample.contains(&0)));
     }
     let rev = rev.to_string();
-    let create_pr = ctx.query.flag("create_pr");
     let (head, answers) = ctx
         .blocking(move |s| {
             s.store.with(|c| {

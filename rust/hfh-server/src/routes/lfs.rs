@@ -32,11 +32,22 @@ fn lfs_json(status: StatusCode, value: &Value) -> Resp {
     resp
 }
 
-/// The repository of an LFS request, with the access the operation needs.
-async fn lfs_repo(ctx: &Ctx, kind: RepoType, ns: &str, name: &str, write: bool) -> HubResult<Repo> {
+/// The repository of an LFS request, with the access the operation needs. Uploads for a pull
+/// request (no `ref`, as `create_pr` clients send, or a `refs/pr/N`) are open to contributors;
+/// other uploads need write access; downloads honour gating.
+async fn lfs_repo(
+    ctx: &Ctx,
+    kind: RepoType,
+    ns: &str,
+    name: &str,
+    write: bool,
+    ref_name: Option<&str>,
+) -> HubResult<Repo> {
     let repo = ctx.readable_repo(kind, ns, name).await?;
     if write {
-        ctx.caller.check_write(&repo.namespace, Some(&repo))?;
+        super::access::require_commit_access(ctx, &repo, ref_name, ref_name.is_none()).await?;
+    } else {
+        super::access::require_download(ctx, &repo).await?;
     }
     Ok(repo)
 }
@@ -88,7 +99,12 @@ pub async fn batch(ctx: &mut Ctx, kind: RepoType, ns: &str, name: &str) -> HubRe
             format!("Too many objects in one batch (max {MAX_BATCH_OBJECTS})"),
         ));
     }
-    let repo = lfs_repo(ctx, kind, ns, name, upload).await?;
+    let ref_name = body
+        .get("ref")
+        .and_then(|r| r.get("name"))
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    let repo = lfs_repo(ctx, kind, ns, name, upload, ref_name.as_deref()).await?;
 
     // Which objects are stored already, and their sizes (one blocking trip for the batch).
     let ids: Vec<Option<String>> = objects
@@ -212,7 +228,7 @@ fn object_error(code: u16, message: &str) -> Value {
 /// with that size, 404 otherwise.
 pub async fn verify(ctx: &mut Ctx, kind: RepoType, ns: &str, name: &str) -> HubResult<Resp> {
     let body = ctx.json_body().await?;
-    let _repo = lfs_repo(ctx, kind, ns, name, true).await?;
+    let _repo = lfs_repo(ctx, kind, ns, name, true, None).await?;
     let oid = body
         .get("oid")
         .and_then(Value::as_str)

@@ -2,12 +2,17 @@
 //! revision or folder segment never splits it), and each segment is percent-decoded where it
 //! is used. Every response gets an `X-Request-Id`.
 
+mod access;
 mod account;
 mod body;
 mod commit;
+mod community;
+mod discussion_json;
+mod discussions;
 mod files;
 mod history;
 mod lfs;
+mod likes;
 mod listing;
 mod moves;
 mod objects;
@@ -260,6 +265,9 @@ async fn dispatch(state: Arc<AppState>, req: Request) -> HubResult<Resp> {
         ["api", t] if m == Method::GET && RepoType::from_plural(t).is_some() => {
             listing::list(&ctx, RepoType::from_plural(t).unwrap_or(RepoType::Model)).await
         }
+        ["api", "users", user, "likes"] if m == Method::GET => {
+            likes::liked_by(&ctx, &seg(user)?).await
+        }
         ["api", t, ns, name, rest @ ..] if RepoType::from_plural(t).is_some() => {
             let kind = RepoType::from_plural(t).unwrap_or(RepoType::Model);
             let (ns, name) = (seg(ns)?, seg(name)?);
@@ -332,10 +340,51 @@ async fn repo_api(
         ["tag", r] if post => refs::create_tag(ctx, kind, ns, name, &seg(r)?).await,
         ["tag", t] if delete => refs::delete_tag(ctx, kind, ns, name, &seg(t)?).await,
         ["settings"] if put => settings::update(ctx, kind, ns, name).await,
-        ["auth-check"] if get => settings::auth_check(ctx, kind, ns, name, false).await,
-        ["auth-check", "write"] if get => settings::auth_check(ctx, kind, ns, name, true).await,
         ["super-squash", b] if post => history::super_squash(ctx, kind, ns, name, &seg(b)?).await,
         ["duplicate"] if post => history::duplicate(ctx, kind, ns, name).await,
+        ["discussions", more @ ..] => discussion_api(ctx, m, kind, ns, name, more).await,
+        ["like"] if post => likes::set_like(ctx, kind, ns, name, true).await,
+        ["like"] if delete => likes::set_like(ctx, kind, ns, name, false).await,
+        ["likers"] if get => likes::likers(ctx, kind, ns, name).await,
+        ["ask-access"] if post => access::ask_access(ctx, kind, ns, name).await,
+        ["user-access-request", "handle"] if post => {
+            access::handle_request(ctx, kind, ns, name).await
+        }
+        ["user-access-request", "grant"] if post => access::grant(ctx, kind, ns, name).await,
+        ["user-access-request", status] if get => {
+            access::list_requests(ctx, kind, ns, name, &seg(status)?).await
+        }
+        ["auth-check"] if get => access::auth_check(ctx, kind, ns, name, false).await,
+        ["auth-check", "write"] if get => access::auth_check(ctx, kind, ns, name, true).await,
+        _ => Err(not_found(&m, &ctx.raw_path)),
+    }
+}
+
+/// Routes under `/api/{T}/{ns}/{name}/discussions`.
+async fn discussion_api(
+    ctx: &mut Ctx,
+    m: Method,
+    kind: RepoType,
+    ns: &str,
+    name: &str,
+    rest: &[&str],
+) -> HubResult<Resp> {
+    use discussions::parse_num;
+    let (get, post) = (m == Method::GET, m == Method::POST);
+    match rest {
+        [] if get => discussions::list(ctx, kind, ns, name).await,
+        [] if post => discussions::create(ctx, kind, ns, name).await,
+        [n] if get => discussions::details(ctx, kind, ns, name, parse_num(n)?).await,
+        [n, "comment"] if post => discussions::comment(ctx, kind, ns, name, parse_num(n)?).await,
+        [n, "comment", id, action @ ("edit" | "hide")] if post || m == Method::PUT => {
+            let hide = *action == "hide";
+            discussions::change_comment(ctx, kind, ns, name, parse_num(n)?, &seg(id)?, hide).await
+        }
+        [n, "title"] if post => discussions::rename(ctx, kind, ns, name, parse_num(n)?).await,
+        [n, "status"] if post => {
+            discussions::change_status(ctx, kind, ns, name, parse_num(n)?).await
+        }
+        [n, "merge"] if post => discussions::merge_pr(ctx, kind, ns, name, parse_num(n)?).await,
         _ => Err(not_found(&m, &ctx.raw_path)),
     }
 }

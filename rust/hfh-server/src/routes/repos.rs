@@ -239,8 +239,10 @@ pub async fn info(
             })
         })
         .await?;
+    let likes = super::likes::count_for(ctx, repo.id).await?;
     let blobs = ctx.query.flag("blobs");
     let mut body = repo_record(&repo, Some(&commit), Some(&files), blobs, card.as_deref());
+    body.insert("likes".into(), json!(likes));
     let expand = ctx.query.all("expand");
     if expand.is_empty() {
         // Listing-only figure: info gives it on request (`expand=trendingScore`).

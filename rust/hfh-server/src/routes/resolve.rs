@@ -82,6 +82,7 @@ pub async fn resolve(
         return Err(HubError::bad_request(format!("Invalid path: {path}")));
     }
     let repo = ctx.readable_repo(kind, ns, name).await?;
+    super::access::require_download(ctx, &repo).await?;
     let rev = rev.to_string();
     let (commit, entry) = ctx
         .blocking(move |s| {

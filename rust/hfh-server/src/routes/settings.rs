@@ -1,5 +1,4 @@
-//! `PUT /api/{T}/{ns}/{name}/settings` (visibility, gating) and
-//! `GET /api/{T}/{ns}/{name}/auth-check[/write]` (can the caller read / write this repository).
+//! `PUT /api/{T}/{ns}/{name}/settings`: visibility and gating (auth-check lives in `access`).
 
 use super::{json, Ctx, Resp};
 use crate::errors::{HubError, HubResult};
@@ -56,25 +55,4 @@ pub async fn update(ctx: &mut Ctx, kind: RepoType, ns: &str, name: &str) -> HubR
         StatusCode::OK,
         &json!({"private": new_private, "gated": gated_json}),
     ))
-}
-
-pub async fn auth_check(
-    ctx: &Ctx,
-    kind: RepoType,
-    ns: &str,
-    name: &str,
-    write: bool,
-) -> HubResult<Resp> {
-    let repo = ctx.readable_repo(kind, ns, name).await?;
-    if write {
-        ctx.caller.check_write(&repo.namespace, Some(&repo))?;
-    } else {
-        let (caller, endpoint) = (ctx.caller.clone(), ctx.endpoint.clone());
-        ctx.blocking(move |s| {
-            s.store
-                .with(|c| gating::check_gated_access(c, &repo, &caller, &endpoint))
-        })
-        .await?;
-    }
-    Ok(json(StatusCode::OK, &json!({})))
 }

@@ -4,14 +4,19 @@
 //! mutex: every operation, and in particular every commit (an IMMEDIATE transaction), is
 //! serialised, so `parent_commit` checks and ref updates cannot race.
 
+pub mod access;
 pub mod accounts;
 pub mod blobs;
 pub mod commits;
+pub mod discussions;
 pub mod gating;
 pub mod history;
+pub mod likes;
+pub mod merge;
 pub mod redirects;
 pub mod repos;
 pub mod schema;
+pub mod textdiff;
 pub mod trees;
 
 use crate::errors::HubResult;

@@ -89,7 +89,82 @@ CREATE TABLE repo_redirects (
 CREATE INDEX repo_redirects_by_repo ON repo_redirects (repo_id);
 "#;
 
-const MIGRATIONS: &[&str] = &[V1, V2_REPO_REDIRECTS];
+/// Community features: discussions and pull requests (with their events), likes, gated-access
+/// requests and collections.
+const V3_COMMUNITY: &str = r#"
+-- Discussions and pull requests share one counter per repository (num 1, 2, ...).
+CREATE TABLE discussions (
+    id              INTEGER PRIMARY KEY,
+    repo_id         INTEGER NOT NULL REFERENCES repos(id) ON DELETE CASCADE,
+    num             INTEGER NOT NULL,
+    hub_id          TEXT NOT NULL,
+    author_id       INTEGER REFERENCES accounts(id) ON DELETE SET NULL,
+    title           TEXT NOT NULL,
+    status          TEXT NOT NULL CHECK (status IN ('draft', 'open', 'closed', 'merged')),
+    is_pull_request INTEGER NOT NULL,
+    target_ref      TEXT,            -- pull requests: the branch to merge into (refs/heads/..)
+    merge_commit    TEXT,            -- pull requests: set once merged
+    created_at      INTEGER NOT NULL,
+    UNIQUE (repo_id, num)
+);
+-- Timeline of a discussion. `data` is JSON whose shape depends on `kind`.
+CREATE TABLE discussion_events (
+    id            INTEGER PRIMARY KEY,
+    discussion_id INTEGER NOT NULL REFERENCES discussions(id) ON DELETE CASCADE,
+    hub_id        TEXT NOT NULL UNIQUE,
+    kind          TEXT NOT NULL CHECK (kind IN ('comment', 'status-change', 'title-change', 'commit')),
+    author_id     INTEGER REFERENCES accounts(id) ON DELETE SET NULL,
+    created_at    INTEGER NOT NULL,
+    data          TEXT NOT NULL
+);
+CREATE INDEX discussion_events_by_discussion ON discussion_events (discussion_id, id);
+CREATE TABLE likes (
+    user_id    INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    repo_id    INTEGER NOT NULL REFERENCES repos(id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (user_id, repo_id)
+);  -- with a rowid: listings are newest first by insertion order
+CREATE INDEX likes_by_repo ON likes (repo_id, created_at);
+-- One request per (gated repository, user).
+CREATE TABLE access_requests (
+    repo_id          INTEGER NOT NULL REFERENCES repos(id) ON DELETE CASCADE,
+    user_id          INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    status           TEXT NOT NULL CHECK (status IN ('pending', 'accepted', 'rejected')),
+    fields           TEXT,            -- JSON object of the access form answers, if any
+    rejection_reason TEXT,
+    created_at       INTEGER NOT NULL,
+    updated_at       INTEGER NOT NULL,
+    PRIMARY KEY (repo_id, user_id)
+) WITHOUT ROWID;
+CREATE TABLE collections (
+    id          INTEGER PRIMARY KEY,
+    hub_id      TEXT NOT NULL UNIQUE,  -- 24 hex, the stable tail of the slug
+    owner_id    INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    title       TEXT NOT NULL,
+    description TEXT,
+    private     INTEGER NOT NULL DEFAULT 0,
+    theme       TEXT NOT NULL,
+    position    INTEGER NOT NULL,
+    created_at  INTEGER NOT NULL,
+    updated_at  INTEGER NOT NULL
+);
+-- Items point at a repository, another collection or a paper id.
+CREATE TABLE collection_items (
+    id             INTEGER PRIMARY KEY,
+    collection_id  INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+    hub_id         TEXT NOT NULL UNIQUE,
+    item_type      TEXT NOT NULL CHECK (item_type IN ('model', 'dataset', 'space', 'paper', 'collection')),
+    repo_id        INTEGER REFERENCES repos(id) ON DELETE CASCADE,
+    ref_collection INTEGER REFERENCES collections(id) ON DELETE CASCADE,
+    paper_id       TEXT,
+    note           TEXT,
+    position       INTEGER NOT NULL,
+    created_at     INTEGER NOT NULL
+);
+CREATE INDEX collection_items_by_collection ON collection_items (collection_id, position);
+"#;
+
+const MIGRATIONS: &[&str] = &[V1, V2_REPO_REDIRECTS, V3_COMMUNITY];
 
 /// Brings the database to the latest schema version in a single transaction.
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
