@@ -10,7 +10,7 @@ from huggingface_hub.cli._repo_options import (
     parse_env_map,
     parse_volumes,
 )
-from huggingface_hub.errors import HfUriError
+from huggingface_hub.errors import CLIError, HfUriError
 from huggingface_hub.utils._dotenv import load_dotenv
 
 
@@ -83,3 +83,11 @@ def test_expand_parser() -> None:
         click.BadParameter, match="Invalid expand property: 'tags'. Valid values are: downloads, likes"
     ):
         parse("likes,tags")
+
+
+def test_an_unreadable_env_file_is_a_one_line_error(tmp_path) -> None:
+    # Upstream shows a FileNotFoundError traceback here; the message says the same in one line.
+    with pytest.raises(CLIError, match=r"^Cannot read '.*missing.env': No such file or directory\.$"):
+        parse_env_map(None, str(tmp_path / "missing.env"))
+    with pytest.raises(CLIError, match="Is a directory"):
+        parse_env_map(["A=1"], str(tmp_path))

@@ -15,6 +15,7 @@ from typing import Annotated, TypeVar, cast
 import click
 
 from huggingface_hub._space_api import Volume
+from huggingface_hub.errors import CLIError
 from huggingface_hub.utils._auth import get_token
 from huggingface_hub.utils._dotenv import load_dotenv
 from huggingface_hub.utils._hf_uris import parse_hf_mount
@@ -83,6 +84,9 @@ def parse_env_map(env: list[str] | None = None, env_file: str | None = None) -> 
 
     A bare name takes its value from the environment, where ``HF_TOKEN`` is the caller's token when one is
     available (so ``--secrets HF_TOKEN`` forwards it).
+
+    Raises:
+        [`~errors.CLIError`]: ``env_file`` cannot be read.
     """
     environ = dict(os.environ)
     token = get_token()
@@ -90,7 +94,12 @@ def parse_env_map(env: list[str] | None = None, env_file: str | None = None) -> 
         environ["HF_TOKEN"] = token
     variables: dict[str, str | None] = {}
     if env_file:
-        variables.update(load_dotenv(Path(env_file).read_text(), environ=environ))
+        try:
+            text = Path(env_file).read_text()
+        except OSError as error:
+            # Upstream lets the OSError escape as a traceback; one line says the same.
+            raise CLIError(f"Cannot read '{env_file}': {error.strerror or error}.") from error
+        variables.update(load_dotenv(text, environ=environ))
     for definition in env or []:
         variables.update(load_dotenv(definition, environ=environ))
     return variables

@@ -11,6 +11,8 @@ from typing import Annotated
 
 import click
 
+# The `X as X` imports are names upstream's module exposes for its `hf repos list` (absent here: the local Hub has no
+# storage listing): they stay importable from here.
 from huggingface_hub._repo_info_types import REPO_REGIONS
 from huggingface_hub._space_api import SpaceHardware, SpaceStorage
 from huggingface_hub.errors import CLIError, HfHubHTTPError, RepositoryNotFoundError, RevisionNotFoundError
@@ -25,8 +27,11 @@ from ._cli_utils import (
     get_hf_api,
     typer_factory,
 )
+from ._file_listing import format_size as format_size
 from ._framework import Argument, Option
+from ._output import OutputFormat as OutputFormat
 from ._output import out
+from ._repo_options import REPO_LIST_DEFAULT_LIMIT as REPO_LIST_DEFAULT_LIMIT
 from ._repo_options import (
     EnvFileOpt,
     EnvOpt,
@@ -38,6 +43,8 @@ from ._repo_options import (
     parse_env_map,
     parse_volumes,
 )
+from ._repo_options import LimitOpt as LimitOpt
+from ._repo_options import SearchOpt as SearchOpt
 
 repos_cli = typer_factory(help="Manage repos on the Hub.")
 

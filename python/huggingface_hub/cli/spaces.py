@@ -8,10 +8,20 @@ restart, hardware, secrets, ...) need the Spaces runtime, which the local Hub do
 import enum
 from typing import Annotated, get_args
 
+# Besides what this module uses, the `X as X` imports are names upstream's module exposes (its commands driving a
+# running Space use them): they stay importable from here.
 from huggingface_hub._repo_info_types import ExpandSpaceProperty_T, SpaceSort_T
+from huggingface_hub._space_api import SpaceHardware as SpaceHardware
+from huggingface_hub._space_api import SpaceStage as SpaceStage
 from huggingface_hub.errors import CLIError, RepositoryNotFoundError, RevisionNotFoundError
+from huggingface_hub.errors import RemoteEntryNotFoundError as RemoteEntryNotFoundError
+from huggingface_hub.file_download import hf_hub_download as hf_hub_download
+from huggingface_hub.hf_api import HfApi as HfApi
+from huggingface_hub.utils import disable_progress_bars as disable_progress_bars
+from huggingface_hub.utils._parsing import parse_duration as parse_duration
 
 from ._cli_utils import RevisionOpt, TokenOpt, get_hf_api, typer_factory
+from ._cli_utils import SoftChoice as SoftChoice
 from ._file_listing import list_repo_files_cmd
 from ._framework import Argument, Option
 from ._output import _dataclass_as_dict, out
@@ -27,6 +37,13 @@ from ._repo_options import (
     make_expand_properties_parser,
     reject_options,
 )
+from ._repo_options import EnvFileOpt as EnvFileOpt
+from ._repo_options import EnvOpt as EnvOpt
+from ._repo_options import SecretsFileOpt as SecretsFileOpt
+from ._repo_options import SecretsOpt as SecretsOpt
+from ._repo_options import VolumesOpt as VolumesOpt
+from ._repo_options import parse_env_map as parse_env_map
+from ._repo_options import parse_volumes as parse_volumes
 
 _EXPAND_PROPERTIES = sorted(get_args(ExpandSpaceProperty_T))
 SpaceSortEnum = enum.Enum("SpaceSortEnum", {key: key for key in get_args(SpaceSort_T)}, type=str)  # type: ignore[misc]
