@@ -115,10 +115,11 @@ impl Ctx {
     /// Looks up a repository the caller may read (otherwise RepoNotFound, 401/404).
     pub async fn readable_repo(&self, kind: RepoType, ns: &str, name: &str) -> HubResult<Repo> {
         let (ns2, name2) = (ns.to_string(), name.to_string());
+        // A read: on the pooled read-only connections, so it never waits behind a commit.
         let repo = self
             .blocking(move |s| {
                 s.store
-                    .with(|c| crate::store::repos::find_repo(c, kind, &ns2, &name2))
+                    .read(|c| crate::store::repos::find_repo(c, kind, &ns2, &name2))
             })
             .await?
             .ok_or_else(|| HubError::repo_not_found(self.caller.is_anonymous()))?;
