@@ -216,7 +216,8 @@ async fn dispatch(state: Arc<AppState>, req: Request) -> HubResult<Resp> {
         None => Caller::Anonymous,
         Some(t) => {
             let st = state.clone();
-            tokio::task::spawn_blocking(move || st.store.with(|c| auth::identify(c, Some(&t))))
+            // Read-only, on the pooled readers: authenticated reads never wait behind a commit.
+            tokio::task::spawn_blocking(move || st.store.read(|c| auth::identify(c, Some(&t))))
                 .await
                 .map_err(|e| HubError::internal(e.to_string()))??
         }
