@@ -313,6 +313,29 @@ def test_max_body_bytes_bounds_every_api_body(tmp_path: Path) -> None:
 # --- Tokens ----------------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("spec", ["alice:{token}:admin", "al ice:{token}", "alice:{token}:write:extra"])
+def test_rejected_user_specs_do_not_echo_the_token(tmp_path: Path, spec: str) -> None:
+    token = "hf_TokenInABadUserSpec000000001"
+    process = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "huggingface_hub.cli.hf",
+            "serve",
+            str(tmp_path / "hub"),
+            "--user",
+            spec.format(token=token),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=_TIMEOUT,
+        env={**os.environ, "HF_HUB_DISABLE_UPDATE_CHECK": "1"},
+    )
+    assert process.returncode == 2
+    assert "--user" in process.stderr or "role" in process.stderr
+    assert token not in process.stdout + process.stderr
+
+
 def test_tokens_never_appear_in_server_output_or_answers(tmp_path: Path) -> None:
     write, read = "hf_SecretWriteTokenNeverLogged01", "hf_SecretReadTokenNeverLogged002"
     unknown = "hf_UnknownTokenAlsoNeverLogged03"

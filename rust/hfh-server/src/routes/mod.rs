@@ -124,10 +124,11 @@ impl Ctx {
     /// Looks up a repository the caller may read (otherwise RepoNotFound, 401/404).
     pub async fn readable_repo(&self, kind: RepoType, ns: &str, name: &str) -> HubResult<Repo> {
         let (ns2, name2) = (ns.to_string(), name.to_string());
+        // A read: on the pooled read-only connections, so it never waits behind a commit.
         let repo = self
             .blocking(move |s| {
                 s.store
-                    .with(|c| crate::store::repos::find_repo(c, kind, &ns2, &name2))
+                    .read(|c| crate::store::repos::find_repo(c, kind, &ns2, &name2))
             })
             .await?
             .ok_or_else(|| HubError::repo_not_found(self.caller.is_anonymous()))?;
@@ -224,7 +225,8 @@ async fn dispatch(state: Arc<AppState>, req: Request) -> HubResult<Resp> {
         None => Caller::Anonymous,
         Some(t) => {
             let st = state.clone();
-            tokio::task::spawn_blocking(move || st.store.with(|c| auth::identify(c, Some(&t))))
+            // Read-only, on the pooled readers: authenticated reads never wait behind a commit.
+            tokio::task::spawn_blocking(move || st.store.read(|c| auth::identify(c, Some(&t))))
                 .await
                 .map_err(|e| HubError::internal(e.to_string()))??
         }

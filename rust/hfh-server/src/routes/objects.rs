@@ -14,7 +14,7 @@ use super::{Ctx, Resp};
 use crate::errors::{HubError, HubResult};
 use crate::signing::{now_secs, Purpose, SignatureError, Signer};
 use crate::store::blobs::is_sha256_hex;
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::http::response::Builder;
 use axum::http::{HeaderValue, Method, Response, StatusCode};
 use sha2::{Digest, Sha256};
@@ -184,11 +184,17 @@ pub async fn download(ctx: &Ctx, oid: &str) -> HubResult<Resp> {
 
 /// Finishes `builder` with the blob's content: 200, or 206 / 416 for a `Range` request (GET
 /// only); HEAD answers the same headers with no body.
-pub async fn send_blob(
+pub async fn send_blob(ctx: &Ctx, builder: Builder, sha256: &str, size: u64) -> HubResult<Resp> {
+    send_blob_from(ctx, builder, sha256, size, None).await
+}
+
+/// [`send_blob`], with the whole content already in memory when `preloaded` (small files).
+pub async fn send_blob_from(
     ctx: &Ctx,
     mut builder: Builder,
     sha256: &str,
     size: u64,
+    preloaded: Option<Bytes>,
 ) -> HubResult<Resp> {
     let range = if ctx.method == Method::GET {
         parse_range(ctx.headers.get("range").and_then(|v| v.to_str().ok()), size)
@@ -217,6 +223,8 @@ pub async fn send_blob(
         .header("content-length", len.to_string());
     let body = if ctx.method == Method::HEAD {
         Body::empty()
+    } else if let Some(all) = preloaded {
+        Body::from(all.slice(start as usize..(start + len) as usize))
     } else {
         let sha = sha256.to_string();
         let stream = ctx

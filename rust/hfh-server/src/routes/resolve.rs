@@ -4,15 +4,16 @@
 //! `Range` support (206 / 416). LFS files answer `302 Found` to a signed, expiring blob URL
 //! (see `objects`), with `X-Repo-Commit`, `ETag` / `X-Linked-Etag` (sha256) and `X-Linked-Size`.
 
-use super::objects::{download_url, send_blob, DOWNLOAD_URL_TTL};
+use super::objects::{download_url, send_blob_from, DOWNLOAD_URL_TTL};
 use super::{Ctx, Resp};
 use crate::errors::{HubError, HubResult};
+use crate::server::AppState;
 use crate::signing::now_secs;
 use crate::store::repos::{self, RepoType};
-use crate::store::trees;
+use crate::store::trees::{self, FileEntry};
 use crate::util::percent_decode;
-use axum::body::Body;
-use axum::http::{Response, StatusCode};
+use axum::body::{Body, Bytes};
+use axum::http::{Method, Response, StatusCode};
 
 /// A parsed `Range` header against a body of `size` bytes.
 #[derive(Debug, PartialEq, Eq)]
@@ -84,9 +85,12 @@ pub async fn resolve(
     let repo = ctx.readable_repo(kind, ns, name).await?;
     super::access::require_download(ctx, &repo).await?;
     let rev = rev.to_string();
-    let (commit, entry) = ctx
+    let preload = ctx.method == Method::GET;
+    // The hot path of downloads: the lookup runs on a pooled read-only connection (never behind
+    // a commit), and a small regular file is read in the same trip to the blocking pool.
+    let (commit, entry, content) = ctx
         .blocking(move |s| {
-            s.store.with(|c| {
+            let (oid, entry) = s.store.read(|c| {
                 let oid = repos::resolve_revision(c, &repo, &rev)?;
                 let head = repos::get_commit(c, repo.id, &oid)?;
                 let entry = trees::lookup(c, &head.tree_oid, path.trim_matches('/'))?;
@@ -97,7 +101,13 @@ pub async fn resolve(
                             .with_commit(oid),
                     ),
                 }
-            })
+            })?;
+            let content = if preload && !entry.lfs && entry.size <= PRELOAD_MAX {
+                Some(read_small_blob(s, &entry)?)
+            } else {
+                None
+            };
+            Ok((oid, entry, content))
         })
         .await?;
     let size = entry.size;
@@ -125,7 +135,25 @@ pub async fn resolve(
             .map_err(|e| HubError::internal(e.to_string()));
     }
     let builder = builder.header("etag", format!("\"{}\"", entry.oid));
-    send_blob(ctx, builder, &entry.sha256, size).await
+    send_blob_from(ctx, builder, &entry.sha256, size, content).await
+}
+
+/// Regular files up to this size are read whole with their lookup (one blocking trip).
+const PRELOAD_MAX: u64 = 64 * 1024;
+
+fn read_small_blob(s: &AppState, entry: &FileEntry) -> HubResult<Bytes> {
+    let path = s
+        .store
+        .blobs
+        .path(&entry.sha256)
+        .ok_or_else(|| HubError::internal("corrupt tree entry"))?;
+    let data = std::fs::read(path)?;
+    if data.len() as u64 != entry.size {
+        return Err(HubError::internal(
+            "blob size does not match its tree entry",
+        ));
+    }
+    Ok(Bytes::from(data))
 }
 
 #[cfg(test)]

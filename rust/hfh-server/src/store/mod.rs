@@ -1,8 +1,12 @@
 //! Persistent state: one SQLite database (`<data>/hub.sqlite`, WAL) plus the blob store.
 //!
-//! All database access goes through [`Store::with`], which holds one connection behind a
-//! mutex: every operation, and in particular every commit (an IMMEDIATE transaction), is
-//! serialised, so `parent_commit` checks and ref updates cannot race.
+//! Writes go through [`Store::with`], which holds one connection behind a mutex: every
+//! operation on it, and in particular every commit (an IMMEDIATE transaction), is serialised, so
+//! `parent_commit` checks and ref updates cannot race.
+//!
+//! [`Store::read`] runs read-only work on a pool of read-only connections instead: in WAL mode
+//! readers never wait for the writer (they see the last committed state), so hot read paths
+//! (`resolve`) run in parallel with each other and with a long commit.
 
 pub mod access;
 pub mod accounts;
@@ -21,12 +25,18 @@ pub mod trees;
 
 use crate::errors::HubResult;
 use blobs::BlobStore;
-use rusqlite::Connection;
-use std::path::Path;
+use rusqlite::{Connection, OpenFlags};
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+
+/// Idle read-only connections kept for reuse (more are opened when needed, then closed).
+const MAX_IDLE_READERS: usize = 8;
 
 pub struct Store {
     conn: Mutex<Connection>,
+    /// Idle read-only connections (see [`Store::read`]).
+    readers: Mutex<Vec<Connection>>,
+    db_path: PathBuf,
     pub blobs: BlobStore,
 }
 
@@ -34,7 +44,8 @@ impl Store {
     pub fn open(data_dir: &Path) -> HubResult<Store> {
         std::fs::create_dir_all(data_dir)?;
         let blobs = BlobStore::open(data_dir)?;
-        let mut conn = Connection::open(data_dir.join("hub.sqlite"))?;
+        let db_path = data_dir.join("hub.sqlite");
+        let mut conn = Connection::open(&db_path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
@@ -42,6 +53,8 @@ impl Store {
         schema::migrate(&mut conn)?;
         Ok(Store {
             conn: Mutex::new(conn),
+            readers: Mutex::new(Vec::new()),
+            db_path,
             blobs,
         })
     }
@@ -50,5 +63,71 @@ impl Store {
     pub fn with<T>(&self, f: impl FnOnce(&mut Connection) -> HubResult<T>) -> HubResult<T> {
         let mut guard = self.conn.lock().unwrap_or_else(|p| p.into_inner());
         f(&mut guard)
+    }
+
+    /// Runs read-only `f` on a pooled read-only connection (blocking: call from a blocking
+    /// thread). It sees the last committed state and never waits for a writer; anything that
+    /// must be consistent with a following write belongs in [`Store::with`].
+    pub fn read<T>(&self, f: impl FnOnce(&Connection) -> HubResult<T>) -> HubResult<T> {
+        let idle = self.readers.lock().unwrap_or_else(|p| p.into_inner()).pop();
+        let conn = match idle {
+            Some(c) => c,
+            None => self.open_reader()?,
+        };
+        let result = f(&conn);
+        let mut idle = self.readers.lock().unwrap_or_else(|p| p.into_inner());
+        if idle.len() < MAX_IDLE_READERS {
+            idle.push(conn);
+        }
+        result
+    }
+
+    fn open_reader(&self) -> HubResult<Connection> {
+        let conn = Connection::open_with_flags(
+            &self.db_path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(std::time::Duration::from_secs(30))?;
+        Ok(conn)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn readers_see_committed_writes_and_cannot_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let count = |c: &Connection| -> HubResult<i64> {
+            Ok(c.query_row("SELECT count(*) FROM accounts", [], |r| r.get(0))?)
+        };
+        assert_eq!(store.read(count).unwrap(), 0);
+        store
+            .with(|c| {
+                c.execute(
+                    "INSERT INTO accounts (name, kind, hub_id, fullname, created_at) \
+                     VALUES ('a', 'user', 'x', 'a', 0)",
+                    [],
+                )?;
+                Ok(())
+            })
+            .unwrap();
+        // A pooled reader opened before the write sees it too.
+        assert_eq!(store.read(count).unwrap(), 1);
+        let write = store.read(|c| Ok(c.execute("DELETE FROM accounts", [])?));
+        assert!(write.is_err());
+        // A reader is not blocked by an open write transaction; it sees the committed state.
+        store
+            .with(|c| {
+                let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+                tx.execute("DELETE FROM accounts", [])?;
+                assert_eq!(store.read(count)?, 1);
+                tx.commit()?;
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(store.read(count).unwrap(), 0);
     }
 }
