@@ -7,6 +7,7 @@
 pub mod access;
 pub mod accounts;
 pub mod blobs;
+pub mod collections;
 pub mod commits;
 pub mod discussions;
 pub mod likes;
