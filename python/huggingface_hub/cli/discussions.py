@@ -171,7 +171,7 @@ def discussion_create(
     "comment",
     examples=[
         'hf discussions comment username/my-model 5 --body "Thanks for reporting!"',
-        "hf discussions comment username/my-model 5 --body-file reply.md",
+        'hf discussions comment username/my-model 5 --body "LGTM!"',
     ],
 )
 def discussion_comment(

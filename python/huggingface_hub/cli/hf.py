@@ -22,6 +22,7 @@ from ._framework import Option
 from ._output import out
 from .auth import auth_cli
 from .cache import cache_cli
+from .collections import collections_cli
 from .discussions import discussions_cli
 from .download import DOWNLOAD_EXAMPLES, download
 from .serve import serve
@@ -62,6 +63,7 @@ app.command(
 # Command groups.
 app.add_group(auth_cli, name="auth")
 app.add_group(cache_cli, name="cache")
+app.add_group(collections_cli, name="collections")
 app.add_group(discussions_cli, name="discussions")
 
 
