@@ -16,7 +16,7 @@ CollectionItemType = enum.Enum(  # type: ignore[misc]
 )
 CollectionSort = enum.Enum("CollectionSort", {value: value for value in get_args(CollectionSort_T)}, type=str)  # type: ignore[misc]
 
-SlugArg = Annotated[str, Argument(help="The collection slug (e.g., 'username/collection-slug').")]
+_SlugArg = Annotated[str, Argument(help="The collection slug (e.g., 'username/collection-slug').")]
 LimitOpt = Annotated[int, Option(help="Limit the number of results.")]
 
 collections_cli = typer_factory(help="Interact with collections on the Hub.")
@@ -54,7 +54,7 @@ def collections_ls(
 
 
 @collections_cli.command("info", examples=["hf collections info username/my-collection-slug"])
-def collections_info(collection_slug: SlugArg, token: TokenOpt = None) -> None:
+def collections_info(collection_slug: _SlugArg, token: TokenOpt = None) -> None:
     """Get info about a collection on the Hub."""
     out.dict(get_hf_api(token=token).get_collection(collection_slug))
 
@@ -93,7 +93,7 @@ def collections_create(
     ],
 )
 def collections_update(
-    collection_slug: SlugArg,
+    collection_slug: _SlugArg,
     title: Annotated[str | None, Option(help="The new title for the collection.")] = None,
     description: Annotated[
         str | None, Option(help="The new description for the collection (max 150 characters).")
@@ -123,7 +123,7 @@ def collections_update(
     ],
 )
 def collections_delete(
-    collection_slug: SlugArg,
+    collection_slug: _SlugArg,
     missing_ok: Annotated[bool, Option(help="Do not raise an error if the collection doesn't exist.")] = False,
     token: TokenOpt = None,
 ) -> None:
@@ -141,7 +141,7 @@ def collections_delete(
     ],
 )
 def collections_add_item(
-    collection_slug: SlugArg,
+    collection_slug: _SlugArg,
     item_id: Annotated[str, Argument(help="The ID of the item to add (repo_id for repos, paper ID for papers).")],
     item_type: Annotated[
         CollectionItemType, Argument(help="The type of item (model, dataset, space, paper, collection, or bucket).")
@@ -169,7 +169,7 @@ def collections_add_item(
     ],
 )
 def collections_update_item(
-    collection_slug: SlugArg,
+    collection_slug: _SlugArg,
     item_object_id: Annotated[
         str, Argument(help="The ID of the item in the collection (from 'item_object_id' field, not the repo_id).")
     ],
@@ -186,7 +186,7 @@ def collections_update_item(
 
 @collections_cli.command("delete-item")
 def collections_delete_item(
-    collection_slug: SlugArg,
+    collection_slug: _SlugArg,
     item_object_id: Annotated[
         str,
         Argument(

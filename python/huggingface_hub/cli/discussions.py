@@ -36,17 +36,19 @@ _FILTERED_LOCALLY = {DiscussionStatus.merged, DiscussionStatus.draft}
 DiscussionNumArg = Annotated[int, Argument(help="The discussion or pull request number.", min=1)]
 AuthorOpt = Annotated[str | None, Option(help="Filter by author or organization.")]
 LimitOpt = Annotated[int, Option(help="Limit the number of results.")]
-YesOpt = Annotated[bool, Option("--yes", "-y", help="Skip confirmation prompt.")]
+_YesOpt = Annotated[bool, Option("--yes", "-y", help="Skip confirmation prompt.")]
 
 
-DescriptionOpt = Annotated[str | None, Option("--body", help="The description (supports Markdown).")]
-DescriptionFileOpt = Annotated[
+_DescriptionOpt = Annotated[str | None, Option("--body", help="The description (supports Markdown).")]
+_DescriptionFileOpt = Annotated[
     Path | None, Option("--body-file", help="Read the description from a file. Use '-' for stdin.")
 ]
-CommentOpt = Annotated[str | None, Option("--body", help="The comment text (supports Markdown).")]
-CommentFileOpt = Annotated[Path | None, Option("--body-file", help="Read the comment from a file. Use '-' for stdin.")]
-NewCommentOpt = Annotated[str | None, Option("--body", help="The new comment text (supports Markdown).")]
-NewCommentFileOpt = Annotated[
+_CommentOpt = Annotated[str | None, Option("--body", help="The comment text (supports Markdown).")]
+_CommentFileOpt = Annotated[
+    Path | None, Option("--body-file", help="Read the comment from a file. Use '-' for stdin.")
+]
+_NewCommentOpt = Annotated[str | None, Option("--body", help="The new comment text (supports Markdown).")]
+_NewCommentFileOpt = Annotated[
     Path | None, Option("--body-file", help="Read the new comment from a file. Use '-' for stdin.")
 ]
 
@@ -145,8 +147,8 @@ def discussion_info(
 def discussion_create(
     repo_id: RepoIdArg,
     title: Annotated[str, Option("--title", help="The title of the discussion or pull request.")],
-    body: DescriptionOpt = None,
-    body_file: DescriptionFileOpt = None,
+    body: _DescriptionOpt = None,
+    body_file: _DescriptionFileOpt = None,
     pull_request: Annotated[
         bool, Option("--pull-request", "--pr", help="Create a pull request instead of a discussion.")
     ] = False,
@@ -177,8 +179,8 @@ def discussion_create(
 def discussion_comment(
     repo_id: RepoIdArg,
     num: DiscussionNumArg,
-    body: CommentOpt = None,
-    body_file: CommentFileOpt = None,
+    body: _CommentOpt = None,
+    body_file: _CommentFileOpt = None,
     repo_type: RepoTypeOpt = RepoType.model,
     token: TokenOpt = None,
 ) -> None:
@@ -203,8 +205,8 @@ def discussion_edit(
     comment_id: Annotated[
         str, Argument(help="The ID of the comment to edit (see 'hf discussions info ... --format json').")
     ],
-    body: NewCommentOpt = None,
-    body_file: NewCommentFileOpt = None,
+    body: _NewCommentOpt = None,
+    body_file: _NewCommentFileOpt = None,
     repo_type: RepoTypeOpt = RepoType.model,
     token: TokenOpt = None,
 ) -> None:
@@ -247,7 +249,7 @@ def discussion_close(
     repo_id: RepoIdArg,
     num: DiscussionNumArg,
     comment: Annotated[str | None, Option("--comment", help="An optional comment to post when closing.")] = None,
-    yes: YesOpt = False,
+    yes: _YesOpt = False,
     repo_type: RepoTypeOpt = RepoType.model,
     token: TokenOpt = None,
 ) -> None:
@@ -267,7 +269,7 @@ def discussion_reopen(
     repo_id: RepoIdArg,
     num: DiscussionNumArg,
     comment: Annotated[str | None, Option("--comment", help="An optional comment to post when reopening.")] = None,
-    yes: YesOpt = False,
+    yes: _YesOpt = False,
     repo_type: RepoTypeOpt = RepoType.model,
     token: TokenOpt = None,
 ) -> None:
@@ -302,7 +304,7 @@ def discussion_merge(
     repo_id: RepoIdArg,
     num: DiscussionNumArg,
     comment: Annotated[str | None, Option("--comment", help="An optional comment to post when merging.")] = None,
-    yes: YesOpt = False,
+    yes: _YesOpt = False,
     repo_type: RepoTypeOpt = RepoType.model,
     token: TokenOpt = None,
 ) -> None:
