@@ -1,4 +1,4 @@
-"""Discussions, likes and access requests: the upstream client (huggingface_hub 1.29, in its own
+"""Discussions, collections, likes and access requests: the upstream client (huggingface_hub 1.29, in its own
 virtualenv) and ours run the same scenario, each against a fresh local Hub, and must observe the same things.
 
 The scenario only uses public API and the standard library (for what no client method does: committing, liking, asking
@@ -101,6 +101,31 @@ SCENARIO = textwrap.dedent(
         error_of(lambda: api.change_discussion_status("alice/talk", 1, "merged")),
     ]
 
+    # --- collections
+    c = api.create_collection("Picks", description="Good ones")
+    api.add_collection_item(c.slug, "alice/talk", "model", note="Talk")
+    api.add_collection_item(c.slug, "2307.09288", "paper")
+    again = api.add_collection_item(c.slug, "alice/talk", "model", exists_ok=True)
+    first = again.items[0]
+    api.update_collection_item(c.slug, first.item_object_id, note="Updated", position=1)
+    updated = api.update_collection_metadata(c.slug, title="Best picks", private=True)
+    got = api.get_collection(c.slug)
+    result["collection"] = [
+        c.slug.startswith("alice/picks-"), updated.title, updated.private, got.description,
+        [[i.item_id, i.item_type, i.position, i.note] for i in got.items], got.url == endpoint + "/collections/" + c.slug,
+        api.create_collection("Picks", exists_ok=True).title,
+    ]
+    result["collections_listed"] = [[x.title, x.position, len(x.items)] for x in api.list_collections(owner="alice")]
+    result["collection_errors"] = [
+        error_of(lambda: bob.get_collection(c.slug)),
+        error_of(lambda: bob.delete_collection(c.slug)),
+        error_of(lambda: api.add_collection_item(c.slug, "alice/nothing", "model")),
+    ]
+    api.delete_collection_item(c.slug, first.item_object_id)
+    api.delete_collection(c.slug)
+    api.delete_collection(c.slug, missing_ok=True)
+    result["collection_deleted"] = error_of(lambda: api.get_collection(c.slug))
+
     # --- likes
     call("POST", "/api/models/alice/talk/like", bob_token)
     likes = bob.list_liked_repos()
@@ -190,4 +215,11 @@ def test_same_observations_as_upstream(upstream_python: Path, tmp_path: Path) ->
     assert ours["listed"] == [[2, "Change", "merged", "alice"], [1, "Renamed", "closed", "alice"]]
     assert ours["pending"] == [["bob", "pending", {"company": "ACME"}]]
     assert ours["likes"] == ["bob", 1, ["alice/talk"], ["bob"]]
+    assert ours["collection"][1:5] == [
+        "Best picks",
+        True,
+        "Good ones",
+        [["2307.09288", "paper", 0, None], ["alice/talk", "model", 1, "Updated"]],
+    ]
+    assert ours["collection_deleted"] == ["HfHubHTTPError", 404]
     assert ours["unliked"] == [0, []]

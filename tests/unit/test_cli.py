@@ -71,7 +71,9 @@ class TestHelp:
         assert [line.split()[0] for line in main.splitlines()] == [
             "auth",
             "cache",
+            "collections",
             "datasets",
+            "discussions",
             "download",
             "models",
             "repos",

@@ -22,7 +22,9 @@ from ._framework import Option
 from ._output import out
 from .auth import auth_cli
 from .cache import cache_cli
+from .collections import collections_cli
 from .datasets import datasets_cli
+from .discussions import discussions_cli
 from .download import DOWNLOAD_EXAMPLES, download
 from .models import models_cli
 from .repos import repos_cli
@@ -65,7 +67,9 @@ app.command(
 # Command groups.
 app.add_group(auth_cli, name="auth")
 app.add_group(cache_cli, name="cache")
+app.add_group(collections_cli, name="collections")
 app.add_group(datasets_cli, name="datasets")
+app.add_group(discussions_cli, name="discussions")
 app.add_group(models_cli, name="models")
 app.add_group(repos_cli, name="repos | repo")
 app.add_group(spaces_cli, name="spaces")

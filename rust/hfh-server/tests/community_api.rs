@@ -198,10 +198,27 @@ async fn discussions_list_details_and_events() {
     let new_id = new_message["id"].as_str().unwrap();
     let r = post(&hub, &hide(new_id), Some(CAROL), json!({})).await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN, "not hers, not a writer");
+    let own_edit = format!("{REPO}/discussions/{disc}/comment/{new_id}/edit");
+    let r = post(
+        &hub,
+        &own_edit,
+        Some(ALICE),
+        json!({"content": "typo fixed"}),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::OK);
     let r = post(&hub, &hide(new_id), Some(ALICE), json!({})).await;
     assert_eq!(r.status(), StatusCode::OK);
     let hidden = body_json(r).await["updatedComment"].clone();
     assert_eq!(hidden["data"]["hidden"], true);
+    assert_eq!(hidden["data"]["edited"], true);
+    assert_eq!(
+        hidden["data"]["history"],
+        json!([]),
+        "hidden text is gone for good"
+    );
+    let r = post(&hub, &own_edit, Some(ALICE), json!({"content": "again"})).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
     assert_eq!(
         hidden["data"]["latest"]["raw"],
         "This comment has been hidden"

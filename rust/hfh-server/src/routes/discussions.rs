@@ -377,15 +377,11 @@ pub async fn change_comment(
                     ));
                 }
                 data["hidden"] = json!(true);
-                // Hiding is irreversible: the text is dropped, only the last author remains.
-                if let Some(v) = data["versions"].as_array_mut() {
-                    let last = v.last().cloned();
-                    *v = last
-                        .map(|mut l| {
-                            l["raw"] = json!("");
-                            vec![l]
-                        })
-                        .unwrap_or_default();
+                // Hiding is irreversible: every version's text is dropped (edit counts stay).
+                if let Some(versions) = data["versions"].as_array_mut() {
+                    for v in versions {
+                        v["raw"] = json!("");
+                    }
                 }
             }
         }

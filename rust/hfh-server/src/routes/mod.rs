@@ -5,6 +5,7 @@
 mod access;
 mod account;
 mod body;
+mod collections;
 mod commit;
 mod community;
 mod discussion_json;
@@ -267,6 +268,12 @@ async fn dispatch(state: Arc<AppState>, req: Request) -> HubResult<Resp> {
         ["api", t] if m == Method::GET && RepoType::from_plural(t).is_some() => {
             listing::list(&ctx, RepoType::from_plural(t).unwrap_or(RepoType::Model)).await
         }
+        ["api", "collections"] if m == Method::GET => collections::list(&ctx).await,
+        ["api", "collections"] if m == Method::POST => collections::create(&mut ctx).await,
+        ["api", "collections", ns, slug, rest @ ..] => {
+            let slug = format!("{}/{}", seg(ns)?, seg(slug)?);
+            collection_api(&mut ctx, m, &slug, rest).await
+        }
         ["api", "users", user, "likes"] if m == Method::GET => {
             likes::liked_by(&ctx, &seg(user)?).await
         }
@@ -387,6 +394,21 @@ async fn discussion_api(
             discussions::change_status(ctx, kind, ns, name, parse_num(n)?).await
         }
         [n, "merge"] if post => discussions::merge_pr(ctx, kind, ns, name, parse_num(n)?).await,
+        _ => Err(not_found(&m, &ctx.raw_path)),
+    }
+}
+
+/// Routes under `/api/collections/{ns}/{slug}`.
+async fn collection_api(ctx: &mut Ctx, m: Method, slug: &str, rest: &[&str]) -> HubResult<Resp> {
+    let (patch, delete) = (m == Method::PATCH, m == Method::DELETE);
+    match rest {
+        [] if m == Method::GET => collections::get(ctx, slug).await,
+        [] if patch => collections::update(ctx, slug).await,
+        [] if delete => collections::delete(ctx, slug).await,
+        ["items"] if m == Method::POST => collections::add_item(ctx, slug).await,
+        ["items", id] if patch || delete => {
+            collections::change_item(ctx, slug, &seg(id)?, delete).await
+        }
         _ => Err(not_found(&m, &ctx.raw_path)),
     }
 }

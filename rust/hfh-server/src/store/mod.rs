@@ -11,6 +11,7 @@
 pub mod access;
 pub mod accounts;
 pub mod blobs;
+pub mod collections;
 pub mod commits;
 pub mod discussions;
 pub mod gating;
