@@ -6,7 +6,17 @@ makes. Module-level aliases (``whoami = api.whoami``, ...) call a default instan
 
 from . import constants
 from ._api_cache import CacheMixin
+from ._api_commits import _CREATE_COMMIT_NO_REPO_ERROR_MESSAGE, CommitsMixin, future_compatible  # noqa: F401
 from ._api_downloads import DownloadsMixin
+from ._api_uploads import UploadsMixin
+from ._commit_api import (  # noqa: F401  (re-exported: upstream defines or imports them here)
+    CommitOperation,
+    CommitOperationAdd,
+    CommitOperationCopy,
+    CommitOperationDelete,
+)
+from ._commit_info import CommitInfo, _parse_revision_from_pr_url  # noqa: F401
+from ._repo_url import RepoUrl  # noqa: F401
 from .errors import HfHubHTTPError, LocalTokenNotFoundError
 from .utils._auth import _get_token_from_environment, _get_token_from_file, _get_token_from_google_colab, get_token
 from .utils._headers import build_hf_headers
@@ -22,7 +32,7 @@ _INVALID_TOKEN_HINT_ENV = (
 _INVALID_TOKEN_HINT_FILE = " The token stored is invalid. Please run `hf auth login --force` to set a new token."
 
 
-class HfApi(DownloadsMixin, CacheMixin):
+class HfApi(DownloadsMixin, CacheMixin, CommitsMixin, UploadsMixin):
     """Client for the Hugging Face Hub HTTP API.
 
     The settings passed here are used by every request the client makes. Using an `HfApi` instance is optional:
@@ -153,3 +163,12 @@ api = HfApi()
 
 whoami = api.whoami
 verify_repo_checksums = api.verify_repo_checksums
+
+create_commit = api.create_commit
+upload_file = api.upload_file
+upload_folder = api.upload_folder
+delete_file = api.delete_file
+delete_folder = api.delete_folder
+delete_files = api.delete_files
+preupload_lfs_files = api.preupload_lfs_files
+run_as_future = api.run_as_future
