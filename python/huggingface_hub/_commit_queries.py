@@ -11,7 +11,8 @@ from urllib.parse import quote
 
 from . import constants
 from .errors import HfHubHTTPError
-from .utils import get_session, hf_raise_for_status, http_backoff
+from .utils import get_session, hf_raise_for_status
+from .utils._pagination import paginate
 
 
 def revision_head(endpoint: str, headers: dict[str, str], repo_type: str, repo_id: str, revision: str) -> str:
@@ -31,7 +32,7 @@ def paths_info(
     """Tree entries (`{type, path, oid, size, lfs?}`) of those `paths` that exist at `revision`."""
     response = get_session().post(
         f"{endpoint}/api/{repo_type}s/{repo_id}/paths-info/{quote(revision, safe='')}",
-        data={"paths": paths, "expand": False},
+        data={"paths": paths, "expand": "false"},
         headers=headers,
     )
     hf_raise_for_status(response)
@@ -39,20 +40,13 @@ def paths_info(
 
 
 def list_files(endpoint: str, headers: dict[str, str], repo_type: str, repo_id: str, revision: str) -> list[str]:
-    """Paths of every file of `revision`, following the pages of the recursive tree listing."""
-    url: str | None = f"{endpoint}/api/{repo_type}s/{repo_id}/tree/{quote(revision, safe='')}"
-    params: dict[str, str] | None = {"recursive": "true", "expand": "false"}
-    files: list[str] = []
-    while url is not None:
-        if params is not None:
-            response = get_session().get(url, params=params, headers=headers)
-        else:
-            response = http_backoff("GET", url, headers=headers)
-        hf_raise_for_status(response)
-        files.extend(item["path"] for item in response.json() if item.get("type") == "file")
-        url = (response.links.get("next") or {}).get("url")
-        params = None
-    return files
+    """Paths of every file of `revision`, from the (paginated) recursive tree listing."""
+    items = paginate(
+        f"{endpoint}/api/{repo_type}s/{repo_id}/tree/{quote(revision, safe='')}",
+        params={"recursive": "true", "expand": "false"},
+        headers=headers,
+    )
+    return [item["path"] for item in items if item.get("type") == "file"]
 
 
 def open_pull_request(

@@ -25,6 +25,7 @@ from .cache import cache_cli
 from .download import DOWNLOAD_EXAMPLES, download
 from .serve import serve
 from .system import env, version
+from .upload import UPLOAD_EXAMPLES, upload
 
 app = typer_factory(help="Hugging Face Hub CLI")
 
@@ -48,6 +49,7 @@ def app_callback(
 
 # Top-level commands.
 app.command(examples=DOWNLOAD_EXAMPLES)(download)
+app.command(examples=UPLOAD_EXAMPLES)(upload)
 app.command(topic="help")(env)
 app.command(topic="help")(version)
 app.command(
