@@ -15,12 +15,15 @@ from ._commit_api import (  # noqa: F401  (re-exported: upstream defines or impo
     CommitOperationCopy,
     CommitOperationDelete,
 )
+from ._commit_copies import DUPLICATE_LFS_BATCH_SIZE  # noqa: F401
 from ._commit_info import CommitInfo, _parse_revision_from_pr_url  # noqa: F401
 from ._repo_url import RepoUrl  # noqa: F401
+from ._upload_pipeline import pipelined_upload  # noqa: F401
 from .errors import HfHubHTTPError, LocalTokenNotFoundError
 from .utils._auth import _get_token_from_environment, _get_token_from_file, _get_token_from_google_colab, get_token
 from .utils._headers import build_hf_headers
 from .utils._http import get_session, hf_raise_for_status
+from .utils._paths import DEFAULT_IGNORE_PATTERNS  # noqa: F401
 from .utils._validators import validate_hf_hub_args
 
 # Added to "Invalid user token." so the user knows which token to fix, by where it came from.

@@ -47,12 +47,12 @@ LFS_HEADERS = {
 }
 
 # Transfer engine settings for part uploads, read at call time (tests and applications may change them).
-UPLOAD_PART_WORKERS = 8
-UPLOAD_MAX_RETRIES = 5
-UPLOAD_RETRY_BASE_WAIT = 1.0
-UPLOAD_RETRY_MAX_WAIT = 8.0
-UPLOAD_CONNECT_TIMEOUT = 10.0
-UPLOAD_STALL_TIMEOUT = 30.0
+_UPLOAD_PART_WORKERS = 8
+_UPLOAD_MAX_RETRIES = 5
+_UPLOAD_RETRY_BASE_WAIT = 1.0
+_UPLOAD_RETRY_MAX_WAIT = 8.0
+_UPLOAD_CONNECT_TIMEOUT = 10.0
+_UPLOAD_STALL_TIMEOUT = 30.0
 
 
 class UploadInfo:
@@ -364,12 +364,12 @@ def _send_file_parts(
             path,
             parts,
             [],
-            max_workers=UPLOAD_PART_WORKERS,
-            max_retries=UPLOAD_MAX_RETRIES,
-            base_wait=UPLOAD_RETRY_BASE_WAIT,
-            max_wait=UPLOAD_RETRY_MAX_WAIT,
-            connect_timeout=UPLOAD_CONNECT_TIMEOUT,
-            stall_timeout=UPLOAD_STALL_TIMEOUT,
+            max_workers=_UPLOAD_PART_WORKERS,
+            max_retries=_UPLOAD_MAX_RETRIES,
+            base_wait=_UPLOAD_RETRY_BASE_WAIT,
+            max_wait=_UPLOAD_RETRY_MAX_WAIT,
+            connect_timeout=_UPLOAD_CONNECT_TIMEOUT,
+            stall_timeout=_UPLOAD_STALL_TIMEOUT,
             progress=report,
         )
     finally:

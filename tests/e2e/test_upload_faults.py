@@ -17,8 +17,8 @@ CONTENT = random_bytes(12 * 1024 * 1024 + 3, seed=31)
 
 @pytest.fixture(autouse=True)
 def fast_retries(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(lfs, "UPLOAD_RETRY_BASE_WAIT", 0.05)
-    monkeypatch.setattr(lfs, "UPLOAD_RETRY_MAX_WAIT", 0.1)
+    monkeypatch.setattr(lfs, "_UPLOAD_RETRY_BASE_WAIT", 0.05)
+    monkeypatch.setattr(lfs, "_UPLOAD_RETRY_MAX_WAIT", 0.1)
 
 
 @pytest.fixture

@@ -9,9 +9,7 @@ import os
 import warnings
 from typing import Annotated
 
-from huggingface_hub import constants, logging
-from huggingface_hub._commit_queries import ensure_branch, ensure_repo
-from huggingface_hub._repo_url import RepoUrl
+from huggingface_hub import _commit_queries, _repo_url, constants, logging
 from huggingface_hub.errors import CLIError
 
 from ._cli_utils import RepoIdArg, RepoType, RepoTypeOptionalOpt, RevisionOpt, TokenOpt, get_hf_api
@@ -86,7 +84,7 @@ def upload(
         raise FileNotFoundError(f"No such file or directory: '{resolved_local_path}'.")
 
     headers = api._build_hf_headers()
-    repo_url = ensure_repo(
+    repo_url = _commit_queries.ensure_repo(
         api.endpoint,
         headers,
         repo_type_str,
@@ -94,9 +92,9 @@ def upload(
         private=private,
         space_sdk="gradio" if repo_type_str == "space" else None,  # a Space needs an SDK: Gradio unless said otherwise
     )
-    created = RepoUrl(repo_url, endpoint=api.endpoint).repo_id
+    created = _repo_url.RepoUrl(repo_url, endpoint=api.endpoint).repo_id
     if revision is not None and not create_pr:
-        ensure_branch(api.endpoint, headers, repo_type_str, created, revision)
+        _commit_queries.ensure_branch(api.endpoint, headers, repo_type_str, created, revision)
 
     if is_file:
         result = api.upload_file(
