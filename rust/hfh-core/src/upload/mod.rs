@@ -303,3 +303,7 @@ fn copy_io_error(error: &io::Error) -> io::Error {
     }
 }
 
+#[cfg(test)]
+mod test_server;
+#[cfg(test)]
+mod tests;
