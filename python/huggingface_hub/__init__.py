@@ -17,6 +17,9 @@ __version__ = "1.29.0+rs.1"
 # tools/sync_init.py from upstream's list; do not edit by hand.
 # <generated: exports>
 _SUBMOD_ATTRS: dict[str, list[str]] = {
+    "_commit_scheduler": [
+        "CommitScheduler",
+    ],
     "_login": [
         "auth_list",
         "auth_switch",
@@ -130,6 +133,9 @@ if TYPE_CHECKING:  # static view of the lazy names, for type checkers and IDEs
     from . import _rust as _rust
 
     # <generated: type-checking imports>
+    from ._commit_scheduler import (
+        CommitScheduler as CommitScheduler,
+    )
     from ._login import (
         auth_list as auth_list,
         auth_switch as auth_switch,

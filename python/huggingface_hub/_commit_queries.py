@@ -113,3 +113,21 @@ def ensure_branch(endpoint: str, headers: dict[str, str], repo_type: str, repo_i
     )
     if response.status_code != 409:  # created meanwhile by someone else: fine
         hf_raise_for_status(response)
+
+
+def super_squash(
+    endpoint: str,
+    headers: dict[str, str],
+    repo_type: str,
+    repo_id: str,
+    branch: str | None,
+    message: str | None = None,
+) -> None:
+    """Replace the history of `branch` (the default branch by default) by one commit with its current content."""
+    branch = branch or constants.DEFAULT_REVISION
+    response = get_session().post(
+        f"{endpoint}/api/{repo_type}s/{repo_id}/super-squash/{quote(branch, safe='')}",
+        headers=headers,
+        json={"message": message or f"Super-squash branch '{branch}' using huggingface_hub"},
+    )
+    hf_raise_for_status(response)

@@ -1,13 +1,16 @@
-"""``hf upload``: a file or a folder to a repository (created if missing), in one call.
+"""``hf upload``: a file or a folder to a repository (created if missing), in one call or every few minutes.
 
 A file goes through ``upload_file``; a folder through ``upload_folder`` (patterns, deletions, several commits for
-large folders). The local path and the path in the repository default from each other (see
-``_resolve_upload_paths``).
+large folders); with ``--every``, a ``CommitScheduler`` pushes it periodically until Ctrl-C. The local path and the
+path in the repository default from each other (see ``_resolve_upload_paths``).
 """
 
 import os
+import time
 import warnings
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
+
+import click
 
 from huggingface_hub import _commit_queries, _repo_url, constants, logging
 from huggingface_hub.errors import CLIError
@@ -15,6 +18,9 @@ from huggingface_hub.errors import CLIError
 from ._cli_utils import RepoIdArg, RepoType, RepoTypeOptionalOpt, RevisionOpt, TokenOpt, get_hf_api
 from ._framework import Argument, Option
 from ._output import out
+
+if TYPE_CHECKING:
+    from huggingface_hub.hf_api import HfApi
 
 logger = logging.get_logger(__name__)
 
@@ -60,9 +66,15 @@ def upload(
     ] = None,
     commit_description: Annotated[str | None, Option(help="The description of the generated commit.")] = None,
     create_pr: Annotated[bool, Option(help="Whether to upload content as a new Pull Request.")] = False,
+    every: Annotated[
+        float | None,
+        Option(help="If set, a background job is scheduled to create commits every `every` minutes."),
+    ] = None,
     token: TokenOpt = None,
 ) -> None:
     """Upload a file or a folder to the Hub. Recommended for single-commit uploads."""
+    if every is not None and every <= 0:
+        raise click.BadParameter("--every must be a positive value", param_hint="every")
     if repo_id.startswith(constants.HF_PROTOCOL):
         # hf:// URIs need the URI parser (`parse_hf_uri`), which this package does not have yet.
         raise CLIError(f"hf:// URIs are not supported by this version of `hf upload` ('{repo_id}').")
@@ -80,7 +92,16 @@ def upload(
             warnings.warn("Ignoring --exclude since a single file is uploaded.", stacklevel=1)
         if delete:
             warnings.warn("Ignoring --delete since a single file is uploaded.", stacklevel=1)
-    elif not os.path.isdir(resolved_local_path):
+
+    if every is not None:
+        stopped = _schedule_commits(
+            api, repo_id, repo_type_str, revision, private, every, resolved_local_path, resolved_path_in_repo,
+            resolved_include, exclude, delete,
+        )  # fmt: skip
+        out.result("Uploaded", url=stopped)
+        return
+
+    if not is_file and not os.path.isdir(resolved_local_path):
         raise FileNotFoundError(f"No such file or directory: '{resolved_local_path}'.")
 
     headers = api._build_hf_headers()
@@ -122,6 +143,64 @@ def upload(
             delete_patterns=delete,
         )
     out.result("Uploaded", url=result)
+
+
+def _schedule_commits(
+    api: "HfApi",
+    repo_id: str,
+    repo_type: str,
+    revision: str | None,
+    private: bool | None,
+    every: float,
+    local_path: str,
+    path_in_repo: str,
+    include: list[str] | None,
+    exclude: list[str] | None,
+    delete: list[str] | None,
+) -> str:
+    """Push `local_path` every `every` minutes until Ctrl-C."""
+    from huggingface_hub._commit_scheduler import CommitScheduler
+
+    allow_patterns: list[str] | None
+    ignore_patterns: list[str] | None
+    if os.path.isfile(local_path):
+        # The scheduler watches folders: watch the file's folder, for that file only. It keeps the local file name,
+        # so only the folder part of `path_in_repo` can be honoured.
+        folder_path = os.path.dirname(local_path)
+        filename = os.path.basename(local_path)
+        folder_in_repo, _, destination_name = path_in_repo.rpartition("/")
+        if destination_name not in ("", ".", filename):
+            out.warning(
+                f"Scheduled uploads keep the local file name, so the file will be uploaded as"
+                f" '{(folder_in_repo + '/' if folder_in_repo else '') + filename}' rather than '{path_in_repo}'."
+                " Rename the local file to upload it under a different name."
+            )
+        allow_patterns, ignore_patterns = [filename], []
+    else:
+        folder_path, folder_in_repo = local_path, path_in_repo
+        allow_patterns, ignore_patterns = include, exclude
+        if delete:
+            warnings.warn("Ignoring --delete when uploading with scheduled commits.", stacklevel=1)
+
+    scheduler = CommitScheduler(
+        folder_path=folder_path,
+        repo_id=repo_id,
+        repo_type=repo_type,
+        revision=revision,
+        allow_patterns=allow_patterns,
+        ignore_patterns=ignore_patterns,
+        path_in_repo=folder_in_repo,
+        private=private,
+        every=every,
+        hf_api=api,
+    )
+    out.text(f"Scheduling commits every {every} minutes to {scheduler.repo_id}.")
+    try:
+        while True:
+            time.sleep(100)
+    except KeyboardInterrupt:
+        scheduler.stop()
+        return "Stopped scheduled commits."
 
 
 def _resolve_upload_paths(
