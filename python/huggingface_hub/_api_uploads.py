@@ -1,5 +1,6 @@
 """The upload and delete helpers of `HfApi`, built on `create_commit`: upload_file, upload_folder, delete_*."""
 
+import os
 from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
@@ -456,9 +457,7 @@ class UploadsMixin:
         folder = Path(folder_path).expanduser().resolve()
         if not folder.is_dir():
             raise ValueError(f"Provided path: '{folder}' is not a directory")
-        relative_to_absolute = {
-            path.relative_to(folder).as_posix(): path for path in sorted(folder.glob("**/*")) if path.is_file()
-        }
+        relative_to_absolute = dict(_list_files(str(folder)))
         selected = list(
             filter_repo_objects(
                 relative_to_absolute.keys(), allow_patterns=allow_patterns, ignore_patterns=ignore_patterns
@@ -468,9 +467,33 @@ class UploadsMixin:
         # A README with broken metadata fails here, before the folder is hashed or uploaded.
         if "README.md" in selected:
             self._validate_yaml(
-                content=relative_to_absolute["README.md"].read_text(encoding="utf8"), repo_type=repo_type, token=token
+                content=Path(relative_to_absolute["README.md"]).read_text(encoding="utf8"),
+                repo_type=repo_type,
+                token=token,
             )
         return [
             CommitOperationAdd(path_or_fileobj=relative_to_absolute[relative], path_in_repo=prefix + relative)
             for relative in selected
         ]
+
+
+def _list_files(folder: str) -> list[tuple[str, str]]:
+    """`(relative POSIX path, absolute path)` of every file below `folder`, sorted like `sorted(Path.glob("**/*"))`.
+
+    Files reached through symbolic links count; linked folders are not entered; unreadable folders are skipped.
+    """
+    found: list[tuple[str, str]] = []
+    pending = [(folder, "")]
+    while pending:
+        directory, prefix = pending.pop()
+        try:
+            with os.scandir(directory) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        pending.append((entry.path, f"{prefix}{entry.name}/"))
+                    elif entry.is_file():
+                        found.append((prefix + entry.name, entry.path))
+        except PermissionError:
+            continue
+    found.sort(key=lambda item: item[0].split("/"))  # component-wise, as paths compare
+    return found

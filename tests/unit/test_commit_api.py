@@ -13,6 +13,7 @@ from _upstream_oracle import ours_and_upstream, upstream_compat
 from huggingface_hub import CommitInfo, CommitOperationAdd, CommitOperationCopy, CommitOperationDelete, RepoUrl
 from huggingface_hub._commit_api import (
     _compute_missing_sha256s,
+    _encode_line,
     _prepare_commit_payload,
     _validate_preupload_info,
     _warn_on_overwriting_operations,
@@ -322,3 +323,20 @@ def test_preupload_answer_validation() -> None:
     ):
         with pytest.raises(ValueError, match="preupload_info is improperly formatted"):
             _validate_preupload_info(bad)
+
+
+def test_commit_body_is_exactly_json_lines() -> None:
+    regular = CommitOperationAdd('dir/ünïcode "quoted".txt', bytes(range(256)))
+    regular._upload_mode = "regular"
+    copy = CommitOperationCopy("a.txt", "b.txt")
+    operations = [regular, CommitOperationDelete("x/"), copy]
+    files_to_copy = {_CopySource(None, None, "a.txt", None): b"copied"}
+    fast = b"".join(
+        _encode_line(line)
+        for line in _prepare_commit_payload(operations, files_to_copy, "msg", "déscription", _content_as_bytes=True)
+    )
+    plain = b"".join(
+        json.dumps(line).encode() + b"\n"
+        for line in _prepare_commit_payload(operations, files_to_copy, "msg", "déscription")
+    )
+    assert fast == plain
