@@ -334,21 +334,15 @@ def _send_file_parts(
 ) -> list[str]:
     """Upload ranges of a file on disk through the Rust engine (one progress bar for the file unless `on_progress`)."""
     from ._transfer import _to_exception
-    from .utils.tqdm import _create_progress_bar
     from .utils.tqdm import tqdm as hf_tqdm
 
     parts = [(url, index * part_size, min(part_size, info.size - index * part_size)) for index, url in enumerate(urls)]
-    bar = None
-    if on_progress is None:
-        bar = _create_progress_bar(
-            cls=hf_tqdm,
-            log_level=logger.getEffectiveLevel(),
-            name="huggingface_hub.lfs_upload",
-            unit="B",
-            unit_scale=True,
-            total=info.size,
-            desc=os.path.basename(path),
-        )
+    # The same bar as upstream's while it streams a file (`tqdm_stream_file`): named after the file, in bytes.
+    bar = (
+        hf_tqdm(unit="B", unit_scale=True, total=info.size, initial=0, desc=os.path.basename(path))
+        if on_progress is None
+        else None
+    )
     reported = 0
 
     def report(sent: int) -> None:
