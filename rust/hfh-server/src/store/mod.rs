@@ -7,6 +7,8 @@
 pub mod accounts;
 pub mod blobs;
 pub mod commits;
+pub mod lfs_objects;
+pub mod multipart;
 pub mod repos;
 pub mod schema;
 pub mod trees;

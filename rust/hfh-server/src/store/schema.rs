@@ -75,7 +75,19 @@ CREATE TABLE tree_entries (
 ) WITHOUT ROWID;
 "#;
 
-const MIGRATIONS: &[&str] = &[V1];
+/// LFS objects belong to repositories: the blob store keeps each content once, but a repository
+/// only sees the objects uploaded to it (or referenced by its commits, recorded when first met).
+const V2_LFS_OBJECTS: &str = r#"
+CREATE TABLE lfs_objects (
+    repo_id     INTEGER NOT NULL REFERENCES repos(id) ON DELETE CASCADE,
+    oid         TEXT NOT NULL,     -- content sha256 = blob-store key
+    size        INTEGER NOT NULL,
+    created_at  INTEGER NOT NULL,  -- when the repository got it
+    PRIMARY KEY (repo_id, oid)
+) WITHOUT ROWID;
+"#;
+
+const MIGRATIONS: &[&str] = &[V1, V2_LFS_OBJECTS];
 
 /// Brings the database to the latest schema version in a single transaction.
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
