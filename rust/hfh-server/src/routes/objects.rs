@@ -42,8 +42,8 @@ pub const DOWNLOAD_URL_TTL: u64 = 3600;
 /// Bytes gathered before each write to the temporary file.
 const WRITE_CHUNK: usize = 1 << 20;
 
-/// The repository an upload URL is bound to. URLs carry its row id (`repo=`); signatures also
-/// cover its hub id, because row ids are reused after a deletion and hub ids are not.
+/// The repository an upload URL is bound to: `repo=<row id>.<hub id>` (row ids are reused after
+/// a deletion, hub ids are not), covered by the signature like every other parameter.
 #[derive(Clone, Debug)]
 pub struct RepoKey {
     pub id: i64,
@@ -60,6 +60,15 @@ impl RepoKey {
 
     fn signed(&self) -> String {
         format!("{}.{}", self.id, self.hub_id)
+    }
+
+    fn parse(text: &str) -> Option<Self> {
+        let (id, hub_id) = text.split_once('.')?;
+        let valid = !hub_id.is_empty() && hub_id.bytes().all(|b| b.is_ascii_alphanumeric());
+        Some(RepoKey {
+            id: id.parse().ok()?,
+            hub_id: valid.then(|| hub_id.to_string())?,
+        })
     }
 }
 
@@ -86,7 +95,9 @@ impl MultipartUpload<'_> {
     fn query(&self, expires: u64, signature: &str) -> String {
         format!(
             "repo={}&size={}&chunk={}&expires={expires}&signature={signature}",
-            self.repo.id, self.plan.size, self.plan.chunk
+            self.repo.signed(),
+            self.plan.size,
+            self.plan.chunk
         )
     }
 
@@ -135,7 +146,7 @@ pub fn upload_url(
     );
     format!(
         "{endpoint}/lfs-objects/upload/{oid}?repo={}&size={size}&expires={expires}&signature={sig}",
-        repo.id
+        repo.signed()
     )
 }
 
@@ -182,30 +193,42 @@ fn check_download(ctx: &Ctx, oid: &str) -> HubResult<u64> {
     Ok(size)
 }
 
-/// The repository and size of an upload URL (not yet checked). An unknown repository (deleted
-/// since) fails like a bad signature: its URLs cannot be checked.
-async fn upload_params(ctx: &Ctx, oid: &str) -> HubResult<(RepoKey, u64)> {
+/// The repository and size of an upload URL (not yet checked).
+fn upload_params(ctx: &Ctx, oid: &str) -> HubResult<(RepoKey, u64)> {
     if !is_sha256_hex(oid) {
         return Err(HubError::not_found("Unknown object"));
     }
-    let (Some(id), Some(size)) = (number::<i64>(ctx, "repo"), number::<u64>(ctx, "size")) else {
-        return Err(denied("Missing or malformed signature parameters"));
-    };
-    let hub_id = ctx
-        .blocking(move |s| s.store.with(|c| Ok(lfs_objects::repo_hub_id(c, id)?)))
-        .await?
-        .ok_or_else(|| denied("The request signature does not match"))?;
-    Ok((RepoKey { id, hub_id }, size))
+    let repo = ctx.query.get("repo").and_then(RepoKey::parse);
+    match (repo, number::<u64>(ctx, "size")) {
+        (Some(repo), Some(size)) => Ok((repo, size)),
+        _ => Err(denied("Missing or malformed signature parameters")),
+    }
+}
+
+/// Refuses an upload for a repository deleted since its URL was signed.
+async fn check_repo_exists(ctx: &Ctx, repo: &RepoKey) -> HubResult<()> {
+    let (id, hub_id) = (repo.id, repo.hub_id.clone());
+    let exists = ctx
+        .blocking(move |s| {
+            s.store
+                .with(|c| Ok(lfs_objects::repo_exists(c, id, &hub_id)?))
+        })
+        .await?;
+    if exists {
+        Ok(())
+    } else {
+        Err(repo_gone())
+    }
 }
 
 /// Checks a multipart URL (part `n`, or the completion when `None`).
-async fn check_multipart(
+fn check_multipart(
     ctx: &Ctx,
     oid: &str,
     upload_id: &str,
     part: Option<u64>,
 ) -> HubResult<(RepoKey, Plan)> {
-    let (repo, size) = upload_params(ctx, oid).await?;
+    let (repo, size) = upload_params(ctx, oid)?;
     let chunk = number::<u64>(ctx, "chunk")
         .filter(|&c| c > 0)
         .ok_or_else(|| denied("Missing or malformed signature parameters"))?;
@@ -254,13 +277,13 @@ fn repo_gone() -> HubError {
 
 /// `PUT /lfs-objects/upload/{oid}`
 pub async fn upload(ctx: &mut Ctx, oid: &str) -> HubResult<Resp> {
-    let (repo, size) = upload_params(ctx, oid).await?;
+    let (repo, size) = upload_params(ctx, oid)?;
     check_fields(
         ctx,
         Purpose::Upload,
         &[&repo.signed(), oid, &size.to_string()],
     )?;
-    let repo_id = repo.id;
+    check_repo_exists(ctx, &repo).await?;
     check_content_length(ctx, size)?;
     let tmp = ctx.state.store.blobs.tmp_path();
     let digest = match receive(ctx.take_body(), &tmp, size).await {
@@ -281,8 +304,15 @@ pub async fn upload(ctx: &mut Ctx, oid: &str) -> HubResult<Resp> {
     let installed = ctx
         .blocking(move |s| {
             s.store.blobs.install(&tmp2, &oid2)?;
-            s.store
-                .with(|c| Ok(lfs_objects::record_upload(c, repo_id, &oid2, size)?))
+            s.store.with(|c| {
+                Ok(lfs_objects::record_upload(
+                    c,
+                    repo.id,
+                    &repo.hub_id,
+                    &oid2,
+                    size,
+                )?)
+            })
         })
         .await;
     if installed.is_err() {
@@ -301,7 +331,7 @@ pub async fn upload(ctx: &mut Ctx, oid: &str) -> HubResult<Resp> {
 /// `PUT /lfs-objects/multipart/{oid}/{upload}/{n}`: stages part `n`; a retry replaces it.
 pub async fn upload_part(ctx: &mut Ctx, oid: &str, upload_id: &str, n: &str) -> HubResult<Resp> {
     let n: u64 = n.parse().map_err(|_| HubError::not_found("Unknown part"))?;
-    let (_, plan) = check_multipart(ctx, oid, upload_id, Some(n)).await?;
+    let (_, plan) = check_multipart(ctx, oid, upload_id, Some(n))?;
     let len = plan
         .part_len(n)
         .ok_or_else(|| HubError::not_found("Unknown part"))?;
@@ -380,7 +410,8 @@ fn completion_etags(
 
 /// `POST /lfs-objects/multipart/{oid}/{upload}`: assembles, verifies and stores the object.
 pub async fn complete(ctx: &mut Ctx, oid: &str, upload_id: &str) -> HubResult<Resp> {
-    let (repo, plan) = check_multipart(ctx, oid, upload_id, None).await?;
+    let (repo, plan) = check_multipart(ctx, oid, upload_id, None)?;
+    check_repo_exists(ctx, &repo).await?;
     let body = ctx.json_body().await?;
     let repo_id = repo.id;
     let (oid2, upload_id) = (oid.to_string(), upload_id.to_string());
@@ -410,8 +441,10 @@ pub async fn complete(ctx: &mut Ctx, oid: &str, upload_id: &str) -> HubResult<Re
                 let _ = std::fs::remove_file(&dest);
             }
             result?;
-            s.store
-                .with(|c| Ok(lfs_objects::record_upload(c, repo_id, &oid2, plan.size)?))
+            s.store.with(|c| {
+                let (id, hub_id) = (repo.id, &repo.hub_id);
+                Ok(lfs_objects::record_upload(c, id, hub_id, &oid2, plan.size)?)
+            })
         })
         .await?;
     if !stored {

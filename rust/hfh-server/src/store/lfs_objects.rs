@@ -23,32 +23,30 @@ pub fn record(conn: &Connection, repo_id: i64, oid: &str, size: u64) -> rusqlite
     Ok(())
 }
 
-/// Records an object received through a URL signed for `repo_id`; `false` if that repository
-/// has been deleted since the URL was handed out.
+/// Records an object received through a URL signed for repository `repo_id` created with
+/// `hub_id`; `false` if that repository has been deleted since (its row id may have been
+/// given to a new repository, which must not get the object).
 pub fn record_upload(
     conn: &Connection,
     repo_id: i64,
+    hub_id: &str,
     oid: &str,
     size: u64,
 ) -> rusqlite::Result<bool> {
-    let exists: bool = conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM repos WHERE id = ?1)",
-        [repo_id],
-        |r| r.get(0),
-    )?;
+    let exists = repo_exists(conn, repo_id, hub_id)?;
     if exists {
         record(conn, repo_id, oid, size)?;
     }
     Ok(exists)
 }
 
-/// The hub id of repository row `repo_id`, `None` if there is no such repository.
-pub fn repo_hub_id(conn: &Connection, repo_id: i64) -> rusqlite::Result<Option<String>> {
-    use rusqlite::OptionalExtension;
-    conn.query_row("SELECT hub_id FROM repos WHERE id = ?1", [repo_id], |r| {
-        r.get(0)
-    })
-    .optional()
+/// Whether repository row `repo_id` is still the repository created with `hub_id`.
+pub fn repo_exists(conn: &Connection, repo_id: i64, hub_id: &str) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM repos WHERE id = ?1 AND hub_id = ?2)",
+        params![repo_id, hub_id],
+        |r| r.get(0),
+    )
 }
 
 /// Whether `repo_id` has recorded `oid`.
