@@ -6,8 +6,10 @@ hrefs included) point back at the proxy and the uploads go through it too. Fault
 - ``drop_put_after=N``: the first `PUT` is cut after `N` bytes of its body (the connection is closed, no answer);
 - ``on_first_put``: a callable run once the first `N` bytes (``drop_put_after`` or 1 MiB) of the first `PUT` have
   arrived, the rest of the body still being forwarded (to change a file while it is being uploaded);
-- ``expire_upload_urls=key``: the upload URLs of the next LFS batch answer are re-signed with `key` (the Hub's
-  signing key) to have expired an hour ago: genuinely expired URLs.
+- ``expire_upload_urls=key``: the upload URLs (basic, multipart parts and completion) of the next LFS batch answer
+  are re-signed with `key` (the local Hub's signing key, `DATA_DIR/lfs-signing.key`) to have expired an hour ago:
+  genuinely expired URLs. The signed text follows `rust/hfh-server/src/routes/objects.rs`: purpose, fields and
+  expiry, one per line.
 
 `puts` counts the `PUT` requests seen.
 """
@@ -25,8 +27,8 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 _HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "proxy-connection", "upgrade"}
-_UPLOAD_HREF = re.compile(
-    r"/lfs-objects/upload/(?P<oid>[0-9a-f]{64})\?size=(?P<size>\d+)&expires=\d+&signature=[0-9a-f]+"
+_SIGNED_HREF = re.compile(
+    r"/lfs-objects/(?P<kind>upload|multipart)/(?P<path>[^?\"]+)\?(?P<query>[^\"]*?)&expires=\d+&signature=[0-9a-f]+"
 )
 
 
@@ -70,11 +72,18 @@ class UploadProxy:
         expires = int(time.time()) - 3600
 
         def resign(match: re.Match) -> str:
-            oid, size = match["oid"], match["size"]
-            signature = hmac.new(key, f"upload\n{oid}\n{size}\n{expires}".encode(), hashlib.sha256).hexdigest()
-            return f"/lfs-objects/upload/{oid}?size={size}&expires={expires}&signature={signature}"
+            query = dict(pair.split("=", 1) for pair in match["query"].split("&"))
+            segments = match["path"].split("/")  # oid, or oid/upload_id[/part]
+            if match["kind"] == "upload":
+                purpose, fields = "upload", [query["repo"], segments[0], query["size"]]
+            else:
+                purpose = "upload-part" if len(segments) == 3 else "complete-upload"
+                fields = [query["repo"], segments[0], query["size"], query["chunk"], *segments[1:]]
+            text = "\n".join([purpose, *fields, str(expires)])
+            signature = hmac.new(key, text.encode(), hashlib.sha256).hexdigest()
+            return f"/lfs-objects/{match['kind']}/{match['path']}?{match['query']}&expires={expires}&signature={signature}"
 
-        return json.dumps(json.loads(_UPLOAD_HREF.sub(resign, body.decode()))).encode()
+        return json.dumps(json.loads(_SIGNED_HREF.sub(resign, body.decode()))).encode()
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):

@@ -23,6 +23,7 @@ from huggingface_hub.errors import (
 )
 from tests.e2e._repo_reads import commits, head, read, tree
 from tests.e2e._seed import create_repo, random_bytes
+from tests.e2e._upload_proxy import UploadProxy
 
 REPO = "alice/demo"
 LFS_CONTENT = random_bytes(12 * 1024 * 1024, seed=11)  # above the Hub's 10 MiB threshold: stored through LFS
@@ -69,12 +70,21 @@ def test_lfs_file_from_path(api: HfApi, local_hub, alice_token, tmp_path: Path) 
 
 
 def test_lfs_file_large_enough_for_multipart(api: HfApi, local_hub, alice_token, tmp_path: Path) -> None:
+    # The local Hub offers multipart above 20 MiB, in parts of 16 MiB: this file goes in 2 parts, then a completion.
     content = random_bytes(27 * 1024 * 1024 + 5, seed=12)
     source = tmp_path / "big.bin"
     source.write_bytes(content)
-    api.upload_file(path_or_fileobj=str(source), path_in_repo="big.bin", repo_id=REPO)
+    with UploadProxy(local_hub.endpoint) as proxy:
+        HfApi(endpoint=proxy.endpoint, token=alice_token).upload_file(
+            path_or_fileobj=str(source), path_in_repo="big.bin", repo_id=REPO
+        )
+        assert proxy.puts == 2
     assert tree(local_hub.endpoint, alice_token, REPO)["big.bin"]["lfs"]["oid"] == hashlib.sha256(content).hexdigest()
     assert read(local_hub.endpoint, alice_token, REPO, "big.bin") == content
+
+    # In memory, the parts are sent from Python.
+    api.upload_file(path_or_fileobj=content[::-1], path_in_repo="big-mem.bin", repo_id=REPO)
+    assert read(local_hub.endpoint, alice_token, REPO, "big-mem.bin") == content[::-1]
 
 
 def test_lfs_content_in_memory(api: HfApi, local_hub, alice_token) -> None:

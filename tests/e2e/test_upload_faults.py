@@ -41,7 +41,10 @@ def test_connection_cut_during_upload_is_retried(local_hub, alice_token, source:
     assert read(local_hub.endpoint, alice_token, REPO, "weights.bin") == CONTENT
 
 
-def test_expired_upload_url_fails_then_a_new_attempt_succeeds(local_hub, alice_token, source: Path) -> None:
+@pytest.mark.parametrize("size", [len(CONTENT), 25 * 1024 * 1024], ids=["basic", "multipart"])
+def test_expired_upload_url_fails_then_a_new_attempt_succeeds(local_hub, alice_token, source: Path, size: int) -> None:
+    content = random_bytes(size, seed=32)
+    source.write_bytes(content)
     key = (local_hub.data_dir / "lfs-signing.key").read_bytes()
     before = head(local_hub.endpoint, alice_token, REPO)
     with UploadProxy(local_hub.endpoint, expire_upload_urls=key) as proxy:
@@ -55,7 +58,7 @@ def test_expired_upload_url_fails_then_a_new_attempt_succeeds(local_hub, alice_t
 
         # The next attempt gets fresh URLs and goes through.
         api.upload_file(path_or_fileobj=source, path_in_repo="weights.bin", repo_id=REPO)
-    assert read(local_hub.endpoint, alice_token, REPO, "weights.bin") == CONTENT
+    assert read(local_hub.endpoint, alice_token, REPO, "weights.bin") == content
 
 
 def test_file_changed_while_uploading_is_not_committed(local_hub, alice_token, source: Path) -> None:
