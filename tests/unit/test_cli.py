@@ -68,7 +68,7 @@ class TestHelp:
         sections = re.findall(r"^(\S[^\n]*):$", run.stdout, flags=re.MULTILINE)
         assert sections == ["Options", "Main commands", "Help commands"]
         main = run.stdout.split("Main commands:\n")[1].split("\n\n")[0]
-        assert [line.split()[0] for line in main.splitlines()] == ["auth", "cache", "download", "serve"]
+        assert [line.split()[0] for line in main.splitlines()] == ["auth", "cache", "download", "serve", "upload"]
         help_commands = run.stdout.split("Help commands:\n")[1].split("\n\n")[0]
         assert [line.split()[0] for line in help_commands.strip().splitlines()] == ["env", "version"]
         assert "--version" not in run.stdout  # hidden option
