@@ -458,11 +458,7 @@ class UploadsMixin:
         if not folder.is_dir():
             raise ValueError(f"Provided path: '{folder}' is not a directory")
         relative_to_absolute = dict(_list_files(str(folder)))
-        selected = list(
-            filter_repo_objects(
-                relative_to_absolute.keys(), allow_patterns=allow_patterns, ignore_patterns=ignore_patterns
-            )
-        )
+        selected = _select(list(relative_to_absolute), allow_patterns, ignore_patterns)
         prefix = f"{path_in_repo.strip('/')}/" if path_in_repo else ""
         # A README with broken metadata fails here, before the folder is hashed or uploaded.
         if "README.md" in selected:
@@ -472,7 +468,7 @@ class UploadsMixin:
                 token=token,
             )
         return [
-            CommitOperationAdd(path_or_fileobj=relative_to_absolute[relative], path_in_repo=prefix + relative)
+            CommitOperationAdd._from_listed_file(prefix + relative, relative_to_absolute[relative])
             for relative in selected
         ]
 
@@ -497,3 +493,26 @@ def _list_files(folder: str) -> list[tuple[str, str]]:
             continue
     found.sort(key=lambda item: item[0].split("/"))  # component-wise, as paths compare
     return found
+
+
+def _select(
+    paths: list[str], allow_patterns: list[str] | str | None, ignore_patterns: list[str] | str | None
+) -> list[str]:
+    """`filter_repo_objects(paths, allow_patterns, ignore_patterns)`, with the default ignore patterns only tried
+    on the paths they could match (each names a `.git` or `.cache/huggingface` folder)."""
+    ignore = [ignore_patterns] if isinstance(ignore_patterns, str) else list(ignore_patterns or [])
+    defaults = [pattern for pattern in ignore if pattern in DEFAULT_IGNORE_PATTERNS]
+    others = [pattern for pattern in ignore if pattern not in DEFAULT_IGNORE_PATTERNS]
+    kept = list(filter_repo_objects(paths, allow_patterns=allow_patterns, ignore_patterns=others))
+    if not defaults:
+        return kept
+
+    def may_match_a_default(path: str) -> bool:
+        path = path.replace("\\", "/")  # as filter_repo_objects compares them
+        return ".git" in path or ".cache/huggingface" in path
+
+    return [
+        path
+        for path in kept
+        if not may_match_a_default(path) or list(filter_repo_objects([path], ignore_patterns=defaults))
+    ]

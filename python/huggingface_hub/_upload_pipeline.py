@@ -3,7 +3,7 @@
 Two threads cooperate:
 
 - the **coordinator** (the caller's thread) goes through the files 256 at a time: it asks the Hub how each is
-  stored (preupload), hashes the LFS ones in one parallel pass in Rust, gets their upload URLs from the LFS batch
+  stored (preupload, the next chunks' questions already in flight), hashes the LFS ones in one parallel pass in Rust, gets their upload URLs from the LFS batch
   API and hands the transfers to a pool of upload workers, then moves on without waiting for them. Files are
   grouped into batches, each destined to one commit;
 - the **committer** takes batches in order (a queue of one batch gives back-pressure), waits for the batch's
@@ -55,6 +55,9 @@ MAX_COMMIT_INTERVAL = 5 * 60.0  # a batch older than this is committed even if s
 
 # Regular files travel base64-encoded inside the commit request: bound their total per commit.
 REGULAR_CONTENT_BYTES_BUDGET = 100 * 1024 * 1024
+
+# Preupload requests in flight at once (each asks about 256 files).
+PREUPLOAD_CONCURRENCY = 2
 
 # LFS files transferred at the same time (each file on disk is itself sent in parallel parts).
 UPLOAD_WORKERS = 5
@@ -174,45 +177,60 @@ class _UploadPipeline:
     # Coordinator.
 
     def _coordinator_loop(self) -> None:
+        chunks = [
+            self.add_operations[start : start + UPLOAD_BATCH_MAX_NUM_FILES]
+            for start in range(0, len(self.add_operations), UPLOAD_BATCH_MAX_NUM_FILES)
+        ]
+        # The Hub's answers for the next chunks are requested while this one is handled.
+        asking = ThreadPoolExecutor(max_workers=PREUPLOAD_CONCURRENCY, thread_name_prefix="hf-preupload")
+        answers = [asking.submit(self._fetch_upload_modes, chunk) for chunk in chunks[:PREUPLOAD_CONCURRENCY]]
         batch = _Batch()
-        for start in range(0, len(self.add_operations), UPLOAD_BATCH_MAX_NUM_FILES):
-            if self.abort.is_set():
-                return
-            chunk = self.add_operations[start : start + UPLOAD_BATCH_MAX_NUM_FILES]
-            try:
-                _fetch_upload_modes(
-                    additions=chunk,
-                    repo_type=self.repo_type,
-                    repo_id=self.repo_id,
-                    headers=self.headers,
-                    revision=self.base_revision_quoted,
-                    endpoint=self.api.endpoint,
-                    create_pr=self.create_pr,
-                    gitignore_content=self.gitignore_content,
-                )
-            except RepositoryNotFoundError as e:
-                from ._api_commits import _CREATE_COMMIT_NO_REPO_ERROR_MESSAGE
+        try:
+            for index, chunk in enumerate(chunks):
+                if self.abort.is_set():
+                    return
+                answers[index].result()  # raises the request's error
+                if index + PREUPLOAD_CONCURRENCY < len(chunks):
+                    answers.append(asking.submit(self._fetch_upload_modes, chunks[index + PREUPLOAD_CONCURRENCY]))
+                self.display.prepared(len(chunk))
+                kept = [op for op in chunk if not op._should_ignore]
+                self.display.ignored(len(chunk) - len(kept))
+                lfs_ops = [op for op in kept if op._upload_mode == "lfs" and not op._is_uploaded]
+                transfers = self._start_transfers(lfs_ops)
+                for op in kept:
+                    batch.ops.append(op)
+                    if op._upload_mode == "regular":
+                        batch.regular_bytes += op.upload_info.size
+                    elif id(op) in transfers:
+                        batch.transfers.append(transfers[id(op)])
+                    if (
+                        len(batch.ops) >= self.pacer.target
+                        or batch.regular_bytes >= REGULAR_CONTENT_BYTES_BUDGET
+                        or time.monotonic() - batch.created_at > MAX_COMMIT_INTERVAL
+                    ):
+                        self._enqueue(batch)
+                        batch = _Batch()
+            self._enqueue(batch)
+        finally:
+            asking.shutdown(wait=True, cancel_futures=True)
 
-                e.append_to_message(_CREATE_COMMIT_NO_REPO_ERROR_MESSAGE)
-                raise
-            self.display.prepared(len(chunk))
-            kept = [op for op in chunk if not op._should_ignore]
-            self.display.ignored(len(chunk) - len(kept))
-            transfers = self._start_transfers([op for op in kept if op._upload_mode == "lfs" and not op._is_uploaded])
-            for op in kept:
-                batch.ops.append(op)
-                if op._upload_mode == "regular":
-                    batch.regular_bytes += op.upload_info.size
-                elif id(op) in transfers:
-                    batch.transfers.append(transfers[id(op)])
-                if (
-                    len(batch.ops) >= self.pacer.target
-                    or batch.regular_bytes >= REGULAR_CONTENT_BYTES_BUDGET
-                    or time.monotonic() - batch.created_at > MAX_COMMIT_INTERVAL
-                ):
-                    self._enqueue(batch)
-                    batch = _Batch()
-        self._enqueue(batch)
+    def _fetch_upload_modes(self, chunk: list[CommitOperationAdd]) -> None:
+        try:
+            _fetch_upload_modes(
+                additions=chunk,
+                repo_type=self.repo_type,
+                repo_id=self.repo_id,
+                headers=self.headers,
+                revision=self.base_revision_quoted,
+                endpoint=self.api.endpoint,
+                create_pr=self.create_pr,
+                gitignore_content=self.gitignore_content,
+            )
+        except RepositoryNotFoundError as e:
+            from ._api_commits import _CREATE_COMMIT_NO_REPO_ERROR_MESSAGE
+
+            e.append_to_message(_CREATE_COMMIT_NO_REPO_ERROR_MESSAGE)
+            raise
 
     def _start_transfers(self, lfs_ops: list[CommitOperationAdd]) -> dict[int, Future]:
         """Hash the LFS files, ask where to send those not stored yet, and start sending them (keyed by `id(op)`)."""
