@@ -142,3 +142,34 @@ def scan_cache(
     last_accessed, last_modified, files)`` with ``refs`` as ``(name, raw_bytes)`` and ``revisions`` as
     ``(name, path, size, last_modified)``; ``problems`` as ``(entry_index, kind, path, what, errno, message)``;
     ``incomplete`` as ``(path, size)``. ``entry_index`` gives the order in which the folder lists its entries."""
+
+def upload_parts(
+    path: str | PathLike[str],
+    parts: list[tuple[str, int, int]],
+    headers: list[tuple[str, str]] = [],
+    *,
+    max_workers: int = 8,
+    max_retries: int = 5,
+    base_wait: float = 1.0,
+    max_wait: float = 8.0,
+    connect_timeout: float = 10.0,
+    stall_timeout: float = 30.0,
+    progress: Callable[[int], object] | None = None,
+) -> list[dict[str, Any]]:
+    """PUT byte ranges of one file with the GIL released (the upload engine of ``hfh-core``).
+
+    Each part ``(url, offset, length)`` is sent as ``PUT url`` with the file's bytes
+    ``[offset, offset + length)`` streamed from disk, the given ``headers`` and ``Content-Length``
+    (nothing else: pre-signed URLs need no ``Authorization``). Up to ``max_workers`` parts run at once
+    over a keep-alive pool; connection errors, stalls (``stall_timeout`` seconds without sending or
+    receiving), 408, 429 and 5xx are retried up to ``max_retries`` times per part with exponential
+    backoff from ``base_wait`` to ``max_wait`` seconds (``Retry-After`` honoured), re-reading the range.
+    ``progress(total_bytes_sent)`` is called about ten times a second (a retried attempt's bytes count
+    once). Ctrl-C stops every part and raises ``KeyboardInterrupt``.
+
+    One dict per part, in input order: ``{"ok": True, "status", "etag" (verbatim, or None), "headers"}``
+    or an error ``{"ok": False, "kind", "message", ...}`` shaped like ``download_files``' errors, with
+    ``kind`` one of http (+ ``status``, ``url``, ``headers``, ``body``), network, timeout (+ ``url``),
+    io (+ ``path``, ``errno``, ``strerror``: also a file shorter than a range or whose size changed
+    during the upload), invalid, cancelled, or skipped (not attempted because an earlier-started part
+    failed; the failing part always comes first in input order)."""

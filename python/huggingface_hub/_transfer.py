@@ -112,11 +112,12 @@ def run_downloads(
     return results, first_error
 
 
-def _to_exception(error: dict[str, Any]) -> BaseException:
+def _to_exception(error: dict[str, Any], method: str = "GET") -> BaseException:
+    """The exception for an error dict of the Rust engine (downloads and uploads alike; `method` of the request)."""
     kind = error["kind"]
     message = error["message"]
     if kind == "http":
-        return _http_error(error)
+        return _http_error(error, method)
     if kind == "timeout":
         return DownloadTimeoutError(message)
     if kind == "network":
@@ -132,7 +133,7 @@ def _to_exception(error: dict[str, Any]) -> BaseException:
     return ValueError(message)
 
 
-def _http_error(error: dict[str, Any]) -> BaseException:
+def _http_error(error: dict[str, Any], method: str = "GET") -> BaseException:
     """Rebuild the failed response as a `requests.Response` and classify it like any other."""
     response = requests.Response()
     response.status_code = error["status"]
@@ -141,7 +142,7 @@ def _http_error(error: dict[str, Any]) -> BaseException:
     response.url = error["url"]
     response.reason = ""
     response.encoding = "utf-8"
-    request = requests.Request("GET", error["url"]).prepare()
+    request = requests.Request(method, error["url"]).prepare()
     response.request = request
     try:
         from .utils._http import hf_raise_for_status  # looked up at call time, like everywhere else

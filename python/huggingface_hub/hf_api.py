@@ -71,11 +71,23 @@ from .community import (  # noqa: F401  (upstream exposes these here)
     DiscussionWithDetails,
     deserialize_event,
 )
+from ._api_commits import _CREATE_COMMIT_NO_REPO_ERROR_MESSAGE, CommitsMixin, future_compatible  # noqa: F401
+from ._api_uploads import UploadsMixin
+from ._commit_api import (  # noqa: F401  (re-exported: upstream defines or imports them here)
+    CommitOperation,
+    CommitOperationAdd,
+    CommitOperationCopy,
+    CommitOperationDelete,
+)
+from ._commit_copies import DUPLICATE_LFS_BATCH_SIZE  # noqa: F401
+from ._commit_info import CommitInfo, _parse_revision_from_pr_url  # noqa: F401
+from ._upload_pipeline import pipelined_upload  # noqa: F401
 from .utils._auth import _get_token_from_environment, _get_token_from_file, _get_token_from_google_colab, get_token
 from .utils._headers import build_hf_headers
 from .utils._hf_uris import HfUri, parse_hf_uri  # noqa: F401  (upstream imports them here)
 from .utils._http import get_session, hf_raise_for_status
 from .utils._pagination import paginate  # noqa: F401
+from .utils._paths import DEFAULT_IGNORE_PATTERNS  # noqa: F401
 from .utils._validators import validate_hf_hub_args
 
 # Added to "Invalid user token." so the user knows which token to fix, by where it came from.
@@ -99,6 +111,8 @@ class HfApi(
     CollectionsMixin,
     LikesMixin,
     AccessRequestsMixin,
+    CommitsMixin,
+    UploadsMixin,
 ):
     """Client for the Hugging Face Hub HTTP API.
 
@@ -300,3 +314,11 @@ cancel_access_request = api.cancel_access_request
 accept_access_request = api.accept_access_request
 reject_access_request = api.reject_access_request
 grant_access = api.grant_access
+create_commit = api.create_commit
+upload_file = api.upload_file
+upload_folder = api.upload_folder
+delete_file = api.delete_file
+delete_folder = api.delete_folder
+delete_files = api.delete_files
+preupload_lfs_files = api.preupload_lfs_files
+run_as_future = api.run_as_future

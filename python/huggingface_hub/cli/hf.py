@@ -31,6 +31,7 @@ from .repos import repos_cli
 from .serve import serve
 from .spaces import spaces_cli
 from .system import env, version
+from .upload import UPLOAD_EXAMPLES, upload
 
 app = typer_factory(help="Hugging Face Hub CLI")
 
@@ -54,6 +55,7 @@ def app_callback(
 
 # Top-level commands.
 app.command(examples=DOWNLOAD_EXAMPLES)(download)
+app.command(examples=UPLOAD_EXAMPLES)(upload)
 app.command(topic="help")(env)
 app.command(topic="help")(version)
 app.command(

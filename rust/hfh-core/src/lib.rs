@@ -8,5 +8,7 @@ pub mod cancel;
 pub mod download;
 pub mod oid;
 pub mod parallel;
+pub mod transfer;
+pub mod upload;
 
 pub use cancel::Cancel;

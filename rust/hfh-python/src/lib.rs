@@ -12,6 +12,7 @@ mod errors;
 mod hashing;
 mod interrupt;
 mod server;
+mod upload;
 mod xet;
 
 #[pymodule(gil_used = false)]
@@ -21,6 +22,7 @@ fn _rust(m: &Bound<'_, PyModule>) -> PyResult<()> {
     download::register(m)?;
     hashing::register(m)?;
     server::register(m)?;
+    upload::register(m)?;
     xet::register(m)?;
     Ok(())
 }

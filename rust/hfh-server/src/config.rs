@@ -50,6 +50,10 @@ pub struct Config {
     pub port: u16,
     /// Largest accepted request body, in bytes (413 beyond).
     pub max_body_bytes: usize,
+    /// LFS objects larger than this are offered a multipart upload (when the client accepts it).
+    pub multipart_threshold: u64,
+    /// Part size of multipart LFS uploads (the last part may be shorter).
+    pub multipart_chunk_size: u64,
     pub users: Vec<UserSpec>,
     pub orgs: Vec<OrgSpec>,
 }
@@ -61,6 +65,8 @@ impl Config {
             host: "127.0.0.1".into(),
             port: 0,
             max_body_bytes: 1 << 30,
+            multipart_threshold: 20 << 20,
+            multipart_chunk_size: 16 << 20,
             users: Vec::new(),
             orgs: Vec::new(),
         }
@@ -76,7 +82,8 @@ impl Config {
         Ok(self)
     }
 
-    /// Parses `[DATA_DIR] [--host H] [--port N] [--user SPEC]... [--org SPEC]... [--max-body-bytes N]`
+    /// Parses `[DATA_DIR] [--host H] [--port N] [--user SPEC]... [--org SPEC]... [--max-body-bytes N]
+    /// [--multipart-threshold N] [--multipart-chunk-size N]`
     /// (arguments after the program name). `DATA_DIR` defaults to `./hub-data`.
     pub fn from_args<I: IntoIterator<Item = String>>(args: I) -> Result<Self, String> {
         let mut cfg = Config::new("hub-data");
@@ -105,6 +112,19 @@ impl Config {
                     let v = value("--max-body-bytes")?;
                     cfg.max_body_bytes = v.parse().map_err(|_| format!("invalid size: {v}"))?;
                 }
+                "--multipart-threshold" => {
+                    let v = value("--multipart-threshold")?;
+                    cfg.multipart_threshold =
+                        v.parse().map_err(|_| format!("invalid size: {v}"))?;
+                }
+                "--multipart-chunk-size" => {
+                    let v = value("--multipart-chunk-size")?;
+                    cfg.multipart_chunk_size = v
+                        .parse()
+                        .ok()
+                        .filter(|&n: &u64| n > 0)
+                        .ok_or_else(|| format!("invalid size: {v}"))?;
+                }
                 "-h" | "--help" => return Err(USAGE.to_string()),
                 f if f.starts_with('-') => return Err(format!("unknown option {f}\n{USAGE}")),
                 _ if data_dir.is_none() => data_dir = Some(arg),
@@ -119,7 +139,8 @@ impl Config {
 }
 
 pub const USAGE: &str = "usage: hfh-server [DATA_DIR] [--host 127.0.0.1] [--port N] \
-[--user NAME[:TOKEN[:read|write]]]... [--org NAME:MEMBER[,MEMBER...]]... [--max-body-bytes N]";
+[--user NAME[:TOKEN[:read|write]]]... [--org NAME:MEMBER[,MEMBER...]]... [--max-body-bytes N] \
+[--multipart-threshold N] [--multipart-chunk-size N]";
 
 impl UserSpec {
     pub fn parse(spec: &str) -> Result<Self, String> {
@@ -191,5 +212,9 @@ mod tests {
         assert!(Config::from_args(args("a b")).is_err());
         assert!(Config::from_args(args("--port")).is_err());
         assert!(Config::from_args(args("--user ../x")).is_err());
+        assert!(Config::from_args(args("--multipart-chunk-size 0")).is_err());
+        let c =
+            Config::from_args(args("--multipart-threshold 5 --multipart-chunk-size=3")).unwrap();
+        assert_eq!((c.multipart_threshold, c.multipart_chunk_size), (5, 3));
     }
 }

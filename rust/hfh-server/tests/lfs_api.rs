@@ -323,19 +323,40 @@ async fn signed_urls_refuse_tampering_expiry_and_wrong_content() {
     // Expired (signed with the data directory's key, a second in the past).
     let signer = Signer::open(dir.path()).unwrap();
     let past = hfh_server::signing::now_secs() - 1;
-    let sig = signer.sign(Purpose::Upload, &oid, size, past);
+    let repo_id = href
+        .split(['?', '&'])
+        .find_map(|kv| kv.strip_prefix("repo="))
+        .unwrap()
+        .to_string();
+    // `repo` is `<row id>.<hub id>`, signed as it is.
+    let fields = [repo_id.as_str(), oid.as_str(), &size.to_string()];
+    let sig = signer.sign_fields(Purpose::Upload, &fields, past);
     let expired = format!(
-        "{}/lfs-objects/upload/{oid}?size={size}&expires={past}&signature={sig}",
+        "{}/lfs-objects/upload/{oid}?repo={repo_id}&size={size}&expires={past}&signature={sig}",
         hub.url
     );
     let r = put(expired, content.clone()).await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     assert_eq!(body_json(r).await["error"], "Request has expired");
+    // The same URL for another repository is refused: the repository is part of the signature.
+    let sig = signer.sign_fields(Purpose::Upload, &fields, past + 3600);
+    let other_repo = format!(
+        "{}/lfs-objects/upload/{oid}?repo=999.{}&size={size}&expires={}&signature={sig}",
+        hub.url,
+        repo_id.split_once('.').unwrap().1,
+        past + 3600
+    );
+    let r = put(other_repo, content.clone()).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        body_json(r).await["error"],
+        "The request signature does not match"
+    );
 
     // A download URL does not allow uploads.
     let sig = signer.sign(Purpose::Download, &oid, size, past + 3600);
     let wrong_purpose = format!(
-        "{}/lfs-objects/upload/{oid}?size={size}&expires={}&signature={sig}",
+        "{}/lfs-objects/upload/{oid}?repo={repo_id}&size={size}&expires={}&signature={sig}",
         hub.url,
         past + 3600
     );
@@ -480,11 +501,30 @@ async fn batch_enforces_repository_access() {
             StatusCode::BAD_REQUEST
         );
     }
+    for transfers in [json!(["tus"]), json!([])] {
+        let r = batch(
+            &hub,
+            "alice/open",
+            Some(ALICE),
+            json!({"operation": "upload", "objects": [], "transfers": transfers}),
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::CONFLICT);
+    }
+    // Multipart alone is enough for uploads, not for downloads.
     let r = batch(
         &hub,
         "alice/open",
         Some(ALICE),
         json!({"operation": "upload", "objects": [], "transfers": ["multipart"]}),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = batch(
+        &hub,
+        "alice/open",
+        Some(ALICE),
+        json!({"operation": "download", "objects": [], "transfers": ["multipart"]}),
     )
     .await;
     assert_eq!(r.status(), StatusCode::CONFLICT);

@@ -4,10 +4,11 @@ use std::future::Future;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, HeaderValue, CONTENT_RANGE, RANGE, RETRY_AFTER};
+use reqwest::header::{HeaderMap, HeaderValue, CONTENT_RANGE, RANGE};
 use reqwest::StatusCode;
 
 use super::{Ctx, DownloadError};
+use crate::transfer::{self, cancelled, RETRY_STATUSES};
 use crate::Cancel;
 
 /// Where downloaded bytes go.
@@ -50,9 +51,6 @@ impl From<DownloadError> for Failure {
         }
     }
 }
-
-const RETRY_STATUSES: [u16; 6] = [408, 429, 500, 502, 503, 504];
-const MAX_ERROR_BODY: usize = 1024 * 1024;
 
 /// Fetch `span` of `url` into `sink`, resuming where a failed attempt stopped. Gives up after
 /// `max_retries` consecutive failed attempts that brought no byte.
@@ -197,31 +195,17 @@ async fn guarded<T>(ctx: &Ctx, url: &str, future: impl Future<Output = T>) -> Re
     }
 }
 
-pub(crate) async fn cancelled(cancel: &Cancel) {
-    while !cancel.is_cancelled() {
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
 async fn sleep_unless_cancelled(cancel: &Cancel, pause: Duration) -> Result<(), DownloadError> {
-    tokio::select! {
-        _ = tokio::time::sleep(pause) => Ok(()),
-        _ = cancelled(cancel) => Err(DownloadError::Cancelled),
-    }
+    transfer::sleep_unless_cancelled(cancel, pause)
+        .await
+        .map_err(|()| DownloadError::Cancelled)
 }
 
 fn network(url: &str, error: &reqwest::Error) -> Failure {
-    let mut message = error.to_string();
-    let mut source = std::error::Error::source(error);
-    while let Some(cause) = source {
-        message.push_str(": ");
-        message.push_str(&cause.to_string());
-        source = cause.source();
-    }
     Failure {
         error: DownloadError::Network {
             url: url.to_string(),
-            message,
+            message: transfer::error_message(error),
             timeout: error.is_timeout(),
         },
         // A redirect loop or a malformed URL will not fix itself.
@@ -233,31 +217,10 @@ fn network(url: &str, error: &reqwest::Error) -> Failure {
 async fn http_failure(ctx: &Ctx, url: &str, mut response: reqwest::Response) -> Failure {
     let status = response.status().as_u16();
     let retryable = RETRY_STATUSES.contains(&status);
-    let retry_after = response
-        .headers()
-        .get(RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .map(|secs| Duration::from_secs(secs + 1));
-    let headers = response
-        .headers()
-        .iter()
-        .map(|(name, value)| {
-            (
-                name.as_str().to_string(),
-                String::from_utf8_lossy(value.as_bytes()).into_owned(),
-            )
-        })
-        .collect();
+    let retry_after = transfer::retry_after(response.headers());
+    let headers = transfer::header_pairs(response.headers());
     let final_url = response.url().to_string();
-    let mut body = Vec::new();
-    while body.len() < MAX_ERROR_BODY {
-        match tokio::time::timeout(ctx.opts.stall_timeout, response.chunk()).await {
-            Ok(Ok(Some(bytes))) => body.extend_from_slice(&bytes),
-            _ => break,
-        }
-    }
-    body.truncate(MAX_ERROR_BODY);
+    let body = transfer::error_body(&mut response, ctx.opts.stall_timeout).await;
     let _ = url;
     Failure {
         error: DownloadError::Http {

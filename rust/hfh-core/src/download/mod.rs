@@ -16,7 +16,6 @@
 mod fetch;
 mod partial;
 mod ranged;
-mod runtime;
 mod single;
 
 use std::io;
@@ -25,11 +24,11 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::HeaderMap;
 
 use crate::Cancel;
 
-pub use runtime::runtime_and_client;
+pub use crate::transfer::runtime_and_client;
 
 /// One file to download.
 #[derive(Clone, Debug)]
@@ -307,15 +306,7 @@ fn discard_partial_after(error: &DownloadError) -> bool {
 }
 
 fn header_map(headers: &[(String, String)]) -> Result<HeaderMap, DownloadError> {
-    let mut map = HeaderMap::with_capacity(headers.len());
-    for (name, value) in headers {
-        let name = HeaderName::from_bytes(name.as_bytes())
-            .map_err(|_| DownloadError::Invalid(format!("invalid header name {name:?}")))?;
-        let value = HeaderValue::from_str(value)
-            .map_err(|_| DownloadError::Invalid(format!("invalid value for header {name}")))?;
-        map.append(name, value);
-    }
-    Ok(map)
+    crate::transfer::header_map(headers).map_err(DownloadError::Invalid)
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! `POST /api/{T}/{ns}/{name}/commit/{rev}`: the NDJSON commit protocol.
 //!
 //! Lines are `{"key": ..., "value": ...}`: a `header` first, then `file` (inline base64 or
-//! utf-8 content), `lfsFile` (object already in the blob store, addressed by sha256),
+//! utf-8 content), `lfsFile` (an object the repository holds, addressed by sha256),
 //! `deletedFile` and `deletedFolder`. Content is written to the blob store before the
 //! transaction; the commit itself is one serialised SQLite transaction.
 
@@ -11,6 +11,7 @@ use crate::git;
 use crate::store::blobs::is_sha256_hex;
 use crate::store::commits::{self, NewCommit, Op};
 use crate::store::discussions;
+use crate::store::lfs_objects;
 use crate::store::repos::{self, RepoType};
 use crate::store::trees::FileEntry;
 use crate::util::{now_millis, validate_repo_path};
@@ -209,7 +210,9 @@ pub async fn create(
                         Op::Put { path, entry }
                     }
                     Line::Lfs { path, sha256, size } => {
-                        let stored = s.store.blobs.size(&sha256)?.ok_or_else(|| {
+                        // Only objects this repository holds (uploaded to it, or in its commits).
+                        let held = lfs_objects::visible_size(&s.store, r.id, &sha256)?;
+                        let stored = held.ok_or_else(|| {
                             HubError::bad_request(format!(
                                 "LFS object {sha256} for {path} was not uploaded"
                             ))

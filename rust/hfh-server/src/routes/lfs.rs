@@ -1,31 +1,44 @@
 //! The Git LFS batch API on `/{prefix}{ns}/{name}.git/info/lfs/objects/{batch,verify}`.
 //!
-//! `batch` answers `upload` with, per object not yet stored, a pre-signed `PUT` URL (basic
-//! transfer; see `objects`) and a `verify` action; objects already stored come back without
-//! `actions`, so clients skip them. `download` answers with pre-signed blob URLs. Every object
-//! echoes the client's `oid` and `size`; a malformed one gets a per-object `error` (422).
+//! `batch` answers `upload` with, per object the repository does not hold yet, pre-signed URLs
+//! bound to that repository (see `objects`): one `PUT` URL (basic transfer), or, for objects above
+//! `Config::multipart_threshold` when the client accepts `multipart`, a completion URL with
+//! `header.chunk_size` and one part URL per digit key `"1".."N"`; plus a `verify` action.
+//! Objects the repository holds come back without `actions`, so clients skip them; content
+//! uploaded to another repository does not count (its bytes must be sent again). `download`
+//! answers with pre-signed blob URLs for the repository's objects only. Every object echoes the
+//! client's `oid` and `size`; a malformed one gets a per-object `error` (422).
 
-use super::objects::{download_url, upload_url, DOWNLOAD_URL_TTL, UPLOAD_URL_TTL};
+use super::objects::{
+    download_url, upload_url, MultipartUpload, RepoKey, DOWNLOAD_URL_TTL, UPLOAD_URL_TTL,
+};
 use super::{Ctx, Resp};
 use crate::errors::{HubError, HubResult};
 use crate::signing::now_secs;
 use crate::store::blobs::is_sha256_hex;
+use crate::store::lfs_objects;
+use crate::store::multipart::{new_upload_id, Plan, Staging};
 use crate::store::repos::{Repo, RepoType};
 use crate::util::iso8601;
 use axum::http::{HeaderValue, StatusCode};
 use serde_json::{json, Map, Value};
+use std::collections::HashMap;
+use std::time::Duration;
 
 pub const LFS_CONTENT_TYPE: &str = "application/vnd.git-lfs+json";
 
 /// Largest number of objects in one batch request (the Python client sends at most 256).
 const MAX_BATCH_OBJECTS: usize = 1000;
 
+/// Most parts of one multipart upload (S3's limit); larger objects get larger parts.
+const MAX_PARTS: u64 = 10_000;
+
 /// Splits `name.git` into `name`; `None` if the segment has no `.git` suffix.
 pub fn strip_git_suffix(name: &str) -> Option<&str> {
     name.strip_suffix(".git").filter(|n| !n.is_empty())
 }
 
-fn lfs_json(status: StatusCode, value: &Value) -> Resp {
+pub(super) fn lfs_json(status: StatusCode, value: &Value) -> Resp {
     let mut resp = super::json(status, value);
     resp.headers_mut()
         .insert("content-type", HeaderValue::from_static(LFS_CONTENT_TYPE));
@@ -82,10 +95,12 @@ pub async fn batch(ctx: &mut Ctx, kind: RepoType, ns: &str, name: &str) -> HubRe
         .and_then(Value::as_array)
         .map(|a| a.iter().filter_map(Value::as_str).collect())
         .unwrap_or_else(|| vec!["basic"]);
-    if !transfers.contains(&"basic") {
+    let basic = transfers.contains(&"basic");
+    let multipart = upload && transfers.contains(&"multipart");
+    if !basic && !multipart {
         return Err(HubError::new(
             StatusCode::CONFLICT,
-            "Only the basic transfer adapter is supported",
+            "No supported transfer adapter: this server offers basic (and multipart for uploads)",
         ));
     }
     let objects = body
@@ -106,32 +121,41 @@ pub async fn batch(ctx: &mut Ctx, kind: RepoType, ns: &str, name: &str) -> HubRe
         .map(str::to_string);
     let repo = lfs_repo(ctx, kind, ns, name, upload, ref_name.as_deref()).await?;
 
-    // Which objects are stored already, and their sizes (one blocking trip for the batch).
-    let ids: Vec<Option<String>> = objects
+    // Which objects the repository holds, and their sizes (one blocking trip for the batch).
+    let ids: Vec<String> = objects
         .iter()
-        .map(|o| {
-            o.get("oid")
-                .and_then(Value::as_str)
-                .filter(|oid| is_sha256_hex(oid))
-                .map(str::to_string)
-        })
+        .filter_map(|o| o.get("oid").and_then(Value::as_str))
+        .filter(|oid| is_sha256_hex(oid))
+        .map(str::to_string)
         .collect();
-    let stored: Vec<Option<u64>> = ctx
+    let repo_id = repo.id;
+    let held: HashMap<String, u64> = ctx
         .blocking(move |s| {
-            ids.iter()
-                .map(|oid| match oid {
-                    Some(oid) => Ok(s.store.blobs.size(oid)?),
-                    None => Ok(None),
-                })
-                .collect::<HubResult<Vec<_>>>()
+            if upload {
+                // Staging areas of uploads whose URLs expired can go.
+                Staging::new(&s.config.data_dir).sweep(Duration::from_secs(UPLOAD_URL_TTL + 3600));
+            }
+            let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+            let sizes = lfs_objects::visible_sizes(&s.store, repo_id, &refs)?;
+            Ok(ids
+                .iter()
+                .zip(sizes)
+                .filter_map(|(oid, size)| size.map(|n| (oid.clone(), n)))
+                .collect())
         })
         .await?;
+    let (threshold, chunk) = (
+        ctx.state.config.multipart_threshold,
+        ctx.state.config.multipart_chunk_size.max(1),
+    );
+    let mut any_multipart = false;
+    let repo_key = RepoKey::of(&repo);
 
     let now = now_secs();
     let signer = &ctx.state.signer;
     let verify_href = format!("{}.git/info/lfs/objects/verify", repo.url(&ctx.endpoint));
     let mut out = Vec::with_capacity(objects.len());
-    for (object, existing) in objects.iter().zip(stored) {
+    for object in &objects {
         let oid = object.get("oid").and_then(Value::as_str);
         let size = object.get("size").and_then(Value::as_u64);
         let mut item = Map::new();
@@ -166,6 +190,7 @@ pub async fn batch(ctx: &mut Ctx, kind: RepoType, ns: &str, name: &str) -> HubRe
             continue;
         }
         item.insert("authenticated".into(), Value::Bool(true));
+        let existing = held.get(oid).copied();
         if upload {
             match existing {
                 Some(n) if n == size => {} // stored: no actions, the client skips it
@@ -180,16 +205,41 @@ pub async fn batch(ctx: &mut Ctx, kind: RepoType, ns: &str, name: &str) -> HubRe
                 }
                 None => {
                     let expires = now + UPLOAD_URL_TTL;
+                    let upload_action = if multipart && (size > threshold || !basic) {
+                        any_multipart = true;
+                        let upload_id = new_upload_id();
+                        let plan = Plan {
+                            size,
+                            chunk: chunk.max(size.div_ceil(MAX_PARTS)),
+                        };
+                        let upload = MultipartUpload {
+                            repo: &repo_key,
+                            oid,
+                            plan,
+                            upload_id: &upload_id,
+                        };
+                        let mut header = Map::new();
+                        header.insert("chunk_size".into(), Value::from(plan.chunk.to_string()));
+                        for n in 1..=plan.parts() {
+                            let url = upload.part_url(&ctx.endpoint, signer, n, expires);
+                            header.insert(n.to_string(), Value::from(url));
+                        }
+                        json!({
+                            "href": upload.complete_url(&ctx.endpoint, signer, expires),
+                            "header": header,
+                            "expires_in": UPLOAD_URL_TTL,
+                            "expires_at": iso8601(expires as i64 * 1000),
+                        })
+                    } else {
+                        json!({
+                            "href": upload_url(&ctx.endpoint, signer, &repo_key, oid, size, expires),
+                            "expires_in": UPLOAD_URL_TTL,
+                            "expires_at": iso8601(expires as i64 * 1000),
+                        })
+                    };
                     item.insert(
                         "actions".into(),
-                        json!({
-                            "upload": {
-                                "href": upload_url(&ctx.endpoint, signer, oid, size, expires),
-                                "expires_in": UPLOAD_URL_TTL,
-                                "expires_at": iso8601(expires as i64 * 1000),
-                            },
-                            "verify": {"href": verify_href},
-                        }),
+                        json!({"upload": upload_action, "verify": {"href": verify_href}}),
                     );
                 }
             }
@@ -216,7 +266,11 @@ pub async fn batch(ctx: &mut Ctx, kind: RepoType, ns: &str, name: &str) -> HubRe
     }
     Ok(lfs_json(
         StatusCode::OK,
-        &json!({"transfer": "basic", "objects": out, "hash_algo": "sha256"}),
+        &json!({
+            "transfer": if any_multipart { "multipart" } else { "basic" },
+            "objects": out,
+            "hash_algo": "sha256",
+        }),
     ))
 }
 
@@ -224,11 +278,11 @@ fn object_error(code: u16, message: &str) -> Value {
     json!({"code": code, "message": message})
 }
 
-/// `POST {repo}.git/info/lfs/objects/verify` with `{oid, size}`: 200 once the object is stored
-/// with that size, 404 otherwise.
+/// `POST {repo}.git/info/lfs/objects/verify` with `{oid, size}`: 200 once the repository holds
+/// the object with that size, 404 otherwise.
 pub async fn verify(ctx: &mut Ctx, kind: RepoType, ns: &str, name: &str) -> HubResult<Resp> {
     let body = ctx.json_body().await?;
-    let _repo = lfs_repo(ctx, kind, ns, name, true, None).await?;
+    let repo = lfs_repo(ctx, kind, ns, name, true, None).await?;
     let oid = body
         .get("oid")
         .and_then(Value::as_str)
@@ -241,7 +295,7 @@ pub async fn verify(ctx: &mut Ctx, kind: RepoType, ns: &str, name: &str) -> HubR
         .ok_or_else(|| HubError::new(StatusCode::UNPROCESSABLE_ENTITY, "Invalid size"))?;
     let oid2 = oid.clone();
     let stored = ctx
-        .blocking(move |s| Ok(s.store.blobs.size(&oid2)?))
+        .blocking(move |s| lfs_objects::visible_size(&s.store, repo.id, &oid2))
         .await?;
     match stored {
         Some(n) if n == size => Ok(lfs_json(StatusCode::OK, &json!({"oid": oid, "size": size}))),

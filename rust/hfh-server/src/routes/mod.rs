@@ -246,6 +246,10 @@ async fn dispatch(state: Arc<AppState>, req: Request) -> HubResult<Resp> {
     let (get_or_head, post) = (m == Method::GET || m == Method::HEAD, m == Method::POST);
     match segs.as_slice() {
         ["lfs-objects", "upload", oid] if m == Method::PUT => objects::upload(&mut ctx, oid).await,
+        ["lfs-objects", "multipart", oid, id, n] if m == Method::PUT => {
+            objects::upload_part(&mut ctx, oid, id, n).await
+        }
+        ["lfs-objects", "multipart", oid, id] if post => objects::complete(&mut ctx, oid, id).await,
         ["lfs-objects", "download", oid] if get_or_head => objects::download(&ctx, oid).await,
         [p, ns, name, "info", "lfs", "objects", op]
             if post && (*p == "datasets" || *p == "spaces") =>

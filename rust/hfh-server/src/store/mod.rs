@@ -19,6 +19,8 @@ pub mod history;
 pub mod likes;
 pub mod merge;
 pub mod redirects;
+pub mod lfs_objects;
+pub mod multipart;
 pub mod repos;
 pub mod schema;
 pub mod textdiff;

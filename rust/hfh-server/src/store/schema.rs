@@ -164,7 +164,19 @@ CREATE TABLE collection_items (
 CREATE INDEX collection_items_by_collection ON collection_items (collection_id, position);
 "#;
 
-const MIGRATIONS: &[&str] = &[V1, V2_REPO_REDIRECTS, V3_COMMUNITY];
+/// LFS objects belong to repositories: the blob store keeps each content once, but a repository
+/// only sees the objects uploaded to it (or referenced by its commits, recorded when first met).
+const V4_LFS_OBJECTS: &str = r#"
+CREATE TABLE lfs_objects (
+    repo_id     INTEGER NOT NULL REFERENCES repos(id) ON DELETE CASCADE,
+    oid         TEXT NOT NULL,     -- content sha256 = blob-store key
+    size        INTEGER NOT NULL,
+    created_at  INTEGER NOT NULL,  -- when the repository got it
+    PRIMARY KEY (repo_id, oid)
+) WITHOUT ROWID;
+"#;
+
+const MIGRATIONS: &[&str] = &[V1, V2_REPO_REDIRECTS, V3_COMMUNITY, V4_LFS_OBJECTS];
 
 /// Brings the database to the latest schema version in a single transaction.
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {

@@ -1,0 +1,449 @@
+"""Streamed, multi-commit upload of many files (what `upload_folder` runs).
+
+Two threads cooperate:
+
+- the **coordinator** (the caller's thread) goes through the files 256 at a time: it asks the Hub how each is
+  stored (preupload, the next chunks' questions already in flight), hashes the LFS ones in one parallel pass in Rust, gets their upload URLs from the LFS batch
+  API and hands the transfers to a pool of upload workers, then moves on without waiting for them. Files are
+  grouped into batches, each destined to one commit;
+- the **committer** takes batches in order (a queue of one batch gives back-pressure), waits for the batch's
+  transfers, leaves out files identical to the remote ones and makes the commit. While a batch is committed, the
+  next one is already being prepared and uploaded.
+
+The number of files per commit adapts to how long commits take (the Hub limits a commit's duration); a failed
+commit of many files is retried in smaller ones. Deletions and `parent_commit` go with the first commit, later
+commits get ` (part N)` appended to their message. Re-running an interrupted upload resumes it: committed files
+are found unchanged and skipped, LFS objects already stored are not sent again.
+"""
+
+import queue
+import threading
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+import requests
+
+from . import constants
+from ._commit_api import (
+    UPLOAD_BATCH_MAX_NUM_FILES,
+    CommitOperationAdd,
+    CommitOperationDelete,
+    _compute_missing_sha256s,
+    _fetch_upload_modes,
+    _send_commit,
+    _warn_on_overwriting_operations,
+)
+from ._commit_info import CommitInfo
+from ._commit_queries import open_pull_request, revision_head
+from ._upload_display import UploadDisplay
+from .errors import HfHubHTTPError, RepositoryNotFoundError
+from .lfs import _upload_object, post_lfs_batch_info
+from .utils import are_progress_bars_disabled, logging
+
+if TYPE_CHECKING:
+    from .hf_api import HfApi
+
+logger = logging.get_logger(__name__)
+
+# Files per commit: adaptive, one step up after a fast commit, one step down after a slow or failed one.
+COMMIT_SIZE_SCALE = [20, 50, 75, 100, 125, 200, 250, 400, 600, 1000]
+INITIAL_COMMIT_SIZE_INDEX = 6  # 250 files
+TARGET_COMMIT_DURATION = 40.0  # seconds
+MAX_COMMIT_INTERVAL = 5 * 60.0  # a batch older than this is committed even if small
+
+# Regular files travel base64-encoded inside the commit request: bound their total per commit.
+REGULAR_CONTENT_BYTES_BUDGET = 100 * 1024 * 1024
+
+# Preupload requests in flight at once (each asks about 256 files).
+PREUPLOAD_CONCURRENCY = 2
+
+# LFS files transferred at the same time (each file on disk is itself sent in parallel parts).
+UPLOAD_WORKERS = 5
+
+# Commit failures that a smaller commit may avoid (a slow commit cut off, an overloaded server).
+_SIZE_RELATED_STATUSES = {408, 413, 429, 500, 502, 503, 504}
+
+_END = object()  # queued after the last batch
+
+
+class _CommitPacer:
+    """Number of files per commit, kept where commits finish within `TARGET_COMMIT_DURATION`."""
+
+    def __init__(self) -> None:
+        self._index = INITIAL_COMMIT_SIZE_INDEX
+
+    @property
+    def target(self) -> int:
+        return COMMIT_SIZE_SCALE[self._index]
+
+    def record_success(self, duration: float, nb_files: int) -> None:
+        if duration < TARGET_COMMIT_DURATION and nb_files >= self.target:
+            self._index = min(self._index + 1, len(COMMIT_SIZE_SCALE) - 1)
+        elif duration > TARGET_COMMIT_DURATION:
+            self._index = max(self._index - 1, 0)
+
+    def record_failure(self) -> None:
+        self._index = max(self._index - 1, 0)
+
+
+class _Batch:
+    """Files destined to one commit, with the transfers of their LFS content still running."""
+
+    def __init__(self) -> None:
+        self.ops: list[CommitOperationAdd] = []
+        self.regular_bytes = 0
+        self.transfers: list[Future] = []
+        self.created_at = time.monotonic()
+
+
+class _UploadPipeline:
+    def __init__(
+        self,
+        api: "HfApi",
+        *,
+        repo_id: str,
+        repo_type: str,
+        add_operations: list[CommitOperationAdd],
+        delete_operations: list[CommitOperationDelete],
+        commit_message: str,
+        commit_description: str | None,
+        token: str | bool | None,
+        revision: str | None,
+        create_pr: bool,
+        parent_commit: str | None,
+    ) -> None:
+        self.api = api
+        self.repo_id = repo_id
+        self.repo_type = repo_type
+        self.add_operations = add_operations
+        self.delete_operations = delete_operations
+        self.commit_message = commit_message
+        self.commit_description = commit_description
+        self.headers = api._build_hf_headers(token=token)
+        self.revision = revision or constants.DEFAULT_REVISION
+        self.create_pr = create_pr
+        self.parent_commit = parent_commit
+        # Preupload and LFS batch calls always name the base branch (with `create_pr` if any), even once the pull
+        # request exists; commits go to the pull request's ref once it is opened.
+        self.base_revision_quoted = quote(self.revision, safe="")
+        self.commit_revision_quoted = self.base_revision_quoted
+        self.pr_url: str | None = None
+        self.pr_revision: str | None = None
+
+        self.nb_commits = 0
+        self.last_commit_info: CommitInfo | None = None
+        self.pacer = _CommitPacer()
+        self.batches: queue.Queue = queue.Queue(maxsize=1)
+        self.errors: list[BaseException] = []
+        self.abort = threading.Event()
+        self.uploader = ThreadPoolExecutor(max_workers=UPLOAD_WORKERS, thread_name_prefix="hf-upload")
+        self.display = UploadDisplay(total_files=len(add_operations), enabled=not are_progress_bars_disabled())
+
+        # `.gitignore` rules are applied by the Hub: send the local ones if a `.gitignore` is uploaded.
+        self.gitignore_content: str | None = None
+        gitignore = next((op for op in add_operations if op.path_in_repo == ".gitignore"), None)
+        if gitignore is not None:
+            with gitignore.as_file() as file:
+                self.gitignore_content = file.read().decode()
+
+    def run(self) -> CommitInfo:
+        _warn_on_overwriting_operations([*self.delete_operations, *self.add_operations])
+        committer = threading.Thread(target=self._committer_loop, name="hf-upload-committer", daemon=True)
+        committer.start()
+        self.display.start()
+        try:
+            self._coordinator_loop()
+        except BaseException:
+            self.abort.set()
+            raise
+        finally:
+            if not self.abort.is_set():
+                self.batches.put(_END)
+            committer.join()
+            self.uploader.shutdown(wait=not self.abort.is_set(), cancel_futures=True)
+            self.display.close()
+            if self.abort.is_set() and self.pr_revision is not None:
+                logger.warning(
+                    f"Upload to pull request {self.pr_url} did not complete. To resume into the"
+                    f' same PR, re-run with `revision="{self.pr_revision}"` (without `create_pr=True`). Re-running'
+                    " with `create_pr=True` would open a new pull request."
+                )
+        if self.errors:
+            raise self.errors[0]
+        return self._final_commit_info()
+
+    # Coordinator.
+
+    def _coordinator_loop(self) -> None:
+        chunks = [
+            self.add_operations[start : start + UPLOAD_BATCH_MAX_NUM_FILES]
+            for start in range(0, len(self.add_operations), UPLOAD_BATCH_MAX_NUM_FILES)
+        ]
+        # The Hub's answers for the next chunks are requested while this one is handled.
+        asking = ThreadPoolExecutor(max_workers=PREUPLOAD_CONCURRENCY, thread_name_prefix="hf-preupload")
+        answers = [asking.submit(self._fetch_upload_modes, chunk) for chunk in chunks[:PREUPLOAD_CONCURRENCY]]
+        batch = _Batch()
+        try:
+            for index, chunk in enumerate(chunks):
+                if self.abort.is_set():
+                    return
+                answers[index].result()  # raises the request's error
+                if index + PREUPLOAD_CONCURRENCY < len(chunks):
+                    answers.append(asking.submit(self._fetch_upload_modes, chunks[index + PREUPLOAD_CONCURRENCY]))
+                self.display.prepared(len(chunk))
+                kept = [op for op in chunk if not op._should_ignore]
+                self.display.ignored(len(chunk) - len(kept))
+                lfs_ops = [op for op in kept if op._upload_mode == "lfs" and not op._is_uploaded]
+                transfers = self._start_transfers(lfs_ops)
+                for op in kept:
+                    batch.ops.append(op)
+                    if op._upload_mode == "regular":
+                        batch.regular_bytes += op.upload_info.size
+                    elif id(op) in transfers:
+                        batch.transfers.append(transfers[id(op)])
+                    if (
+                        len(batch.ops) >= self.pacer.target
+                        or batch.regular_bytes >= REGULAR_CONTENT_BYTES_BUDGET
+                        or time.monotonic() - batch.created_at > MAX_COMMIT_INTERVAL
+                    ):
+                        self._enqueue(batch)
+                        batch = _Batch()
+            self._enqueue(batch)
+        finally:
+            asking.shutdown(wait=True, cancel_futures=True)
+
+    def _fetch_upload_modes(self, chunk: list[CommitOperationAdd]) -> None:
+        try:
+            _fetch_upload_modes(
+                additions=chunk,
+                repo_type=self.repo_type,
+                repo_id=self.repo_id,
+                headers=self.headers,
+                revision=self.base_revision_quoted,
+                endpoint=self.api.endpoint,
+                create_pr=self.create_pr,
+                gitignore_content=self.gitignore_content,
+            )
+        except RepositoryNotFoundError as e:
+            from ._api_commits import _CREATE_COMMIT_NO_REPO_ERROR_MESSAGE
+
+            e.append_to_message(_CREATE_COMMIT_NO_REPO_ERROR_MESSAGE)
+            raise
+
+    def _start_transfers(self, lfs_ops: list[CommitOperationAdd]) -> dict[int, Future]:
+        """Hash the LFS files, ask where to send those not stored yet, and start sending them (keyed by `id(op)`)."""
+        if not lfs_ops:
+            return {}
+        _compute_missing_sha256s(lfs_ops)
+        # A file identical to the remote one will be left out of the commit: its object is already stored.
+        to_send = [op for op in lfs_ops if op._remote_oid != op.upload_info.sha256.hex()]
+        if not to_send:
+            return {}
+        actions, errors, _ = post_lfs_batch_info(
+            upload_infos=[op.upload_info for op in to_send],
+            token=None,  # the authorization is in `headers`
+            repo_type=self.repo_type,
+            repo_id=self.repo_id,
+            revision=self.base_revision_quoted if not self.create_pr else None,
+            endpoint=self.api.endpoint,
+            headers=self.headers,
+        )
+        if errors:
+            message = "\n".join(
+                f"Encountered error for file with OID {error.get('oid')}: `{error.get('error', {}).get('message')}"
+                for error in errors
+            )
+            raise ValueError(f"LFS batch API returned errors:\n{message}")
+        by_oid: dict[str, list[CommitOperationAdd]] = {}
+        for op in to_send:
+            by_oid.setdefault(op.upload_info.sha256.hex(), []).append(op)
+        transfers: dict[int, Future] = {}
+        for action in actions:
+            ops = by_oid.get(action["oid"], [])
+            if not ops:
+                continue
+            if action.get("actions") is None:  # already stored
+                for op in ops:
+                    op._is_uploaded = True
+                continue
+            self.display.lfs_registered(1)
+            future = self.uploader.submit(self._transfer, ops[0], action)
+            for op in ops:  # identical contents share one transfer
+                transfers[id(op)] = future
+        return transfers
+
+    def _transfer(self, op: CommitOperationAdd, action: dict[str, Any]) -> None:
+        if self.abort.is_set():
+            return
+        try:
+            _upload_object(
+                op, action, headers=self.headers, endpoint=self.api.endpoint, on_progress=self.display.bytes_sent
+            )
+        except Exception as exc:
+            raise RuntimeError(f"Error while uploading '{op.path_in_repo}' to the Hub.") from exc
+        self.display.lfs_uploaded(1)
+
+    def _enqueue(self, batch: _Batch) -> None:
+        if not batch.ops and not (self.nb_commits == 0 and self.delete_operations):
+            return
+        while not self.abort.is_set():  # blocks while a batch is waiting: back-pressure on preparing
+            try:
+                self.batches.put(batch, timeout=1.0)
+                return
+            except queue.Full:
+                continue
+
+    # Committer.
+
+    def _committer_loop(self) -> None:
+        while True:
+            try:
+                batch = self.batches.get(timeout=0.5)
+            except queue.Empty:
+                if self.abort.is_set():
+                    return
+                continue
+            if batch is _END:
+                return
+            if self.abort.is_set():
+                continue
+            try:
+                self._process_batch(batch)
+            except BaseException as e:
+                self.errors.append(e)
+                self.abort.set()
+
+    def _process_batch(self, batch: _Batch) -> None:
+        for transfer in batch.transfers:
+            transfer.result()  # raises the transfer's error
+        for op in batch.ops:
+            if op._upload_mode == "lfs":
+                op._is_uploaded = True
+        changed = []
+        for op in batch.ops:
+            if op._remote_oid is not None and op._remote_oid == op._local_oid:
+                logger.debug(f"Skipping commit for '{op.path_in_repo}' (file unchanged).")
+                self.display.skipped(1)
+            else:
+                changed.append(op)
+        if changed or (self.nb_commits == 0 and self.delete_operations):
+            self._commit_with_split(changed)
+
+    def _commit_with_split(self, ops: list[CommitOperationAdd]) -> None:
+        try:
+            self._commit(ops)
+        except Exception as e:
+            self.pacer.record_failure()
+            if len(ops) <= COMMIT_SIZE_SCALE[0] or not _may_succeed_smaller(e):
+                raise
+            logger.warning(f"Commit of {len(ops)} files failed ({e!r}). Retrying in smaller chunks.")
+            target = self.pacer.target
+            for start in range(0, len(ops), target):
+                self._commit_with_split(ops[start : start + target])
+
+    def _commit(self, ops: list[CommitOperationAdd]) -> None:
+        if self.create_pr and self.pr_revision is None:
+            # Opened explicitly (lazily: nothing to commit, no pull request) so that every commit targets the
+            # pull request's ref: retrying a commit with `create_pr=1` could open a second pull request.
+            self.pr_revision, self.pr_url = open_pull_request(
+                self.api.endpoint,
+                self.headers,
+                self.repo_type,
+                self.repo_id,
+                self.commit_message,
+                self.commit_description,
+            )
+            self.commit_revision_quoted = quote(self.pr_revision, safe="")
+        operations: list[Any] = list(ops)
+        if self.nb_commits == 0:
+            operations = list(self.delete_operations) + operations
+        message = (
+            self.commit_message if self.nb_commits == 0 else f"{self.commit_message} (part {self.nb_commits + 1})"
+        )
+        started = time.monotonic()
+        self.last_commit_info = _send_commit(
+            operations=operations,
+            files_to_copy={},
+            commit_message=message,
+            commit_description=self.commit_description or "",
+            repo_type=self.repo_type,
+            repo_id=self.repo_id,
+            headers=self.headers,
+            revision=self.commit_revision_quoted,
+            endpoint=self.api.endpoint,
+            parent_commit=self.parent_commit if self.nb_commits == 0 else None,
+            retry_on_error=True,  # safe: the commit names an explicit ref, never `create_pr=1`
+        )
+        duration = time.monotonic() - started
+        self.pacer.record_success(duration, len(ops))
+        self.nb_commits += 1
+        for op in ops:
+            op._is_committed = True
+        self.display.committed(len(ops))
+        logger.debug(f"Committed {len(ops)} file(s) in {duration:.1f}s: {self.last_commit_info.commit_url}")
+
+    # Result.
+
+    def _final_commit_info(self) -> CommitInfo:
+        if self.last_commit_info is None:
+            logger.warning("No files have been modified since last commit. Skipping to prevent empty commit.")
+            sha = revision_head(self.api.endpoint, self.headers, self.repo_type, self.repo_id, self.revision)
+            prefix = constants.REPO_TYPES_URL_PREFIXES.get(self.repo_type, "")
+            return CommitInfo(
+                commit_url=f"{self.api.endpoint}/{prefix}{self.repo_id}/commit/{sha}",
+                commit_message=self.commit_message,
+                commit_description=self.commit_description or "",
+                oid=sha,
+                _endpoint=self.api.endpoint,
+            )
+        if self.nb_commits > 1:
+            logger.info(f"Upload completed in {self.nb_commits} commits.")
+        if self.pr_url is not None:
+            return CommitInfo(
+                commit_url=self.last_commit_info.commit_url,
+                commit_message=self.last_commit_info.commit_message,
+                commit_description=self.last_commit_info.commit_description,
+                oid=self.last_commit_info.oid,
+                pr_url=self.pr_url,
+                _endpoint=self.api.endpoint,
+            )
+        return self.last_commit_info
+
+
+def _may_succeed_smaller(error: BaseException) -> bool:
+    """Whether a smaller commit could succeed where this one failed (a refusal like 412 or 403 would not change)."""
+    if isinstance(error, HfHubHTTPError) and error.response is not None:
+        return error.response.status_code in _SIZE_RELATED_STATUSES
+    return isinstance(error, (requests.Timeout, requests.ConnectionError))
+
+
+def pipelined_upload(
+    api: "HfApi",
+    *,
+    repo_id: str,
+    repo_type: str,
+    add_operations: list[CommitOperationAdd],
+    delete_operations: list[CommitOperationDelete],
+    commit_message: str,
+    commit_description: str | None = None,
+    token: str | bool | None = None,
+    revision: str | None = None,
+    create_pr: bool = False,
+    parent_commit: str | None = None,
+) -> CommitInfo:
+    """Upload prepared additions (and deletions) in as many commits as needed; see the module docstring."""
+    return _UploadPipeline(
+        api,
+        repo_id=repo_id,
+        repo_type=repo_type,
+        add_operations=add_operations,
+        delete_operations=delete_operations,
+        commit_message=commit_message,
+        commit_description=commit_description,
+        token=token,
+        revision=revision,
+        create_pr=create_pr,
+        parent_commit=parent_commit,
+    ).run()

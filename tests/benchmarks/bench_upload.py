@@ -1,0 +1,286 @@
+"""Uploads to the local Hub: ours vs upstream 1.29 (`HF_HUB_DISABLE_XET=1`, its LFS path) vs command-line tools.
+
+Targets (issue "Uploads"):
+(a) preparing the upload of 8 files of 512 MiB (upload info: size, sample and SHA-256 of every file) at least
+    0.9x two `openssl dgst -sha256` run in parallel, and at least upstream;
+(b) `upload_file` of one 2 GiB LFS file at least 0.8x `curl -T` sending the same file to a signed upload URL of the
+    same server;
+(c) `upload_folder` of 2,000 small files at least 3x upstream.
+
+Python contenders run in fresh processes and time the call itself (imports excluded). Contenders are interleaved.
+An uploaded object stays on the server, which would then skip it: (b) changes the first bytes of the file before
+every run (same size, new SHA-256) and deletes the stored object afterwards; (c) uploads into a new repository each
+time, with new files ("new content", every blob written and synced by the server) and with files the server already
+stores ("known content", what is left is the client's work plus the commits themselves).
+"""
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import requests
+
+from ._harness import median, ratio, scratch, upstream_python
+
+HASH_FILES = int(os.environ.get("HFH_BENCH_UPLOAD_HASH_FILES", 8))
+HASH_FILE_SIZE = int(os.environ.get("HFH_BENCH_UPLOAD_HASH_MIB", 512)) * 1024 * 1024
+BIG_SIZE = int(os.environ.get("HFH_BENCH_UPLOAD_MIB", 2048)) * 1024 * 1024
+SMALL_FILES = int(os.environ.get("HFH_BENCH_UPLOAD_FILES", 2000))
+PAUSE = float(os.environ.get("HFH_BENCH_PAUSE", 12))
+REPEAT = int(os.environ.get("HFH_BENCH_REPEAT", 2))
+
+PREPARE = """
+import sys, time
+from huggingface_hub import CommitOperationAdd
+from huggingface_hub._commit_api import _compute_missing_sha256s
+start = time.perf_counter()
+operations = [CommitOperationAdd(path_in_repo=f"f{i}.bin", path_or_fileobj=p) for i, p in enumerate(sys.argv[1:])]
+_compute_missing_sha256s(operations, num_threads=5)
+print(time.perf_counter() - start)
+"""
+
+UPLOAD_FILE = """
+import sys, time
+from huggingface_hub import HfApi
+api = HfApi()
+start = time.perf_counter()
+api.upload_file(path_or_fileobj=sys.argv[1], path_in_repo="big.bin", repo_id=sys.argv[2])
+print(time.perf_counter() - start)
+"""
+
+UPLOAD_FOLDER = """
+import sys, time
+from huggingface_hub import HfApi
+api = HfApi()
+start = time.perf_counter()
+api.upload_folder(folder_path=sys.argv[1], repo_id=sys.argv[2])
+print(time.perf_counter() - start)
+"""
+
+
+def _python_seconds(argv: list[str], env: dict[str, str]) -> float:
+    proc = subprocess.run(argv, env=env, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{argv[0]} failed: {proc.stderr[-3000:]}")
+    return float(proc.stdout.strip().splitlines()[-1])
+
+
+def _command_seconds(argv: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def _hash_inputs() -> list[str]:
+    folder = scratch("upload-hashing")
+    block = os.urandom(16 * 1024 * 1024)
+    paths = []
+    for i in range(HASH_FILES):
+        path = folder / f"file-{i}.bin"
+        if not path.exists() or path.stat().st_size != HASH_FILE_SIZE:
+            with open(path, "wb") as f:
+                for offset in range(0, HASH_FILE_SIZE, len(block)):
+                    f.write(i.to_bytes(4, "little") + offset.to_bytes(8, "little") + block[12:])
+        paths.append(str(path))
+    for path in paths:  # every contender hashes from the page cache
+        with open(path, "rb") as f:
+            while f.read(64 * 1024 * 1024):
+                pass
+    return paths
+
+
+def _big_input(work: Path) -> Path:
+    path = work / "big.bin"
+    block = os.urandom(64 * 1024 * 1024)
+    with open(path, "wb") as f:
+        for offset in range(0, BIG_SIZE, len(block)):
+            f.write(offset.to_bytes(8, "little") + block[8 : BIG_SIZE - offset])
+    return path
+
+
+def _make_unique(path: Path, run: int) -> str:
+    """Give the file a new SHA-256 (its first 8 bytes) and return it; the rest of the file stays in the page cache."""
+    with open(path, "r+b") as f:
+        f.write(run.to_bytes(8, "little"))
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(16 * 1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _signed_upload_url(endpoint: str, token: str, repo_id: str, oid: str, size: int) -> str:
+    answer = requests.post(
+        f"{endpoint}/{repo_id}.git/info/lfs/objects/batch",
+        json={
+            "operation": "upload",
+            "transfers": ["basic"],
+            "objects": [{"oid": oid, "size": size}],
+            "hash_algo": "sha256",
+        },
+        headers={
+            "authorization": f"Bearer {token}",
+            "accept": "application/vnd.git-lfs+json",
+            "content-type": "application/vnd.git-lfs+json",
+        },
+        timeout=60,
+    )
+    answer.raise_for_status()
+    return answer.json()["objects"][0]["actions"]["upload"]["href"]
+
+
+def _forget_object(data_dir: Path, oid: str) -> None:
+    """Delete a stored object so that the next upload of it is a real one (and the disk does not fill up)."""
+    blob = data_dir / "blobs" / "sha256" / oid[:2] / oid[2:]
+    if blob.exists():
+        blob.unlink()
+
+
+def _small_files(folder: Path) -> Path:
+    shutil.rmtree(folder, ignore_errors=True)
+    for i in range(SMALL_FILES):
+        path = folder / f"d{i % 20}" / f"f{i}.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(os.urandom(4096))
+    return folder
+
+
+def run() -> str:
+    from huggingface_hub.local_hub import LocalHub
+
+    upstream = upstream_python()
+    work = scratch("upload")
+    hash_paths = _hash_inputs()
+    results: dict[str, dict[str, list[float]]] = {"prepare": {}, "file": {}, "folder-new": {}, "folder-known": {}}
+
+    # (a) Upload info of 8 x 512 MiB.
+    openssl = shutil.which("openssl")
+    half = len(hash_paths) // 2
+    prepare = {
+        "ours (`CommitOperationAdd` + `_compute_missing_sha256s`)": [sys.executable, "-c", PREPARE, *hash_paths]
+    }
+    if upstream:
+        prepare["upstream 1.29 (same calls)"] = [upstream, "-I", "-c", PREPARE, *hash_paths]
+    for _ in range(REPEAT + 1):
+        for name, argv in prepare.items():
+            results["prepare"].setdefault(name, []).append(_python_seconds(argv, dict(os.environ)))
+        if openssl:
+            script = (
+                f"{openssl} dgst -sha256 {' '.join(hash_paths[:half])} >/dev/null & "
+                f"{openssl} dgst -sha256 {' '.join(hash_paths[half:])} >/dev/null & wait"
+            )
+            results["prepare"].setdefault("two `openssl dgst -sha256` in parallel", []).append(
+                _command_seconds(["sh", "-c", script])
+            )
+
+    with tempfile.TemporaryDirectory(dir=work) as tmp, LocalHub(Path(tmp) / "hub", subprocess=True) as hub:
+        tmp_path = Path(tmp)
+        token = hub.create_user("bench")
+        env = {
+            **os.environ,
+            "HF_ENDPOINT": hub.endpoint,
+            "HF_TOKEN": token,
+            "HF_HUB_DISABLE_PROGRESS_BARS": "1",
+            "HF_HUB_DISABLE_XET": "1",
+            "HF_HUB_DISABLE_TELEMETRY": "1",
+        }
+        auth = {"authorization": f"Bearer {token}"}
+
+        def new_repo(name: str) -> str:
+            answer = requests.post(
+                f"{hub.endpoint}/api/repos/create",
+                json={"name": name, "organization": "bench", "type": "model"},
+                headers=auth,
+                timeout=60,
+            )
+            assert answer.status_code in (200, 409), answer.text
+            return f"bench/{name}"
+
+        # (b) One 2 GiB LFS file.
+        big = _big_input(tmp_path)
+        repo = new_repo("big")
+        file_contenders: dict[str, list[str] | None] = {
+            "ours (`upload_file`)": [sys.executable, "-c", UPLOAD_FILE, str(big), repo],
+            "curl -T (PUT to a signed upload URL)": None,
+        }
+        if upstream:
+            file_contenders["upstream 1.29 (`upload_file`)"] = [upstream, "-I", "-c", UPLOAD_FILE, str(big), repo]
+        run_number = 0
+        for _ in range(REPEAT):
+            for name, argv in file_contenders.items():
+                run_number += 1
+                oid = _make_unique(big, run_number)
+                time.sleep(PAUSE)
+                if argv is None:
+                    url = _signed_upload_url(hub.endpoint, token, repo, oid, BIG_SIZE)
+                    seconds = _command_seconds(["curl", "-sf", "-o", "/dev/null", "-T", str(big), url])
+                else:
+                    seconds = _python_seconds(argv, env)
+                results["file"].setdefault(name, []).append(seconds)
+                _forget_object(hub.data_dir, oid)
+        big.unlink()
+
+        # (c) 2,000 small files, into a new repository each time.
+        known = _small_files(tmp_path / "known")
+        subprocess.run(
+            [sys.executable, "-c", UPLOAD_FOLDER, str(known), new_repo("warmup")],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        folder_contenders = {"ours (`upload_folder`)": [sys.executable, "-c", UPLOAD_FOLDER]}
+        if upstream:
+            folder_contenders["upstream 1.29 (`upload_folder`)"] = [upstream, "-I", "-c", UPLOAD_FOLDER]
+        for run in range(REPEAT):
+            for index, (name, argv) in enumerate(folder_contenders.items()):
+                fresh = _small_files(tmp_path / "fresh")
+                time.sleep(PAUSE)
+                seconds = _python_seconds([*argv, str(fresh), new_repo(f"new-{run}-{index}")], env)
+                results["folder-new"].setdefault(name, []).append(seconds)
+                seconds = _python_seconds([*argv, str(known), new_repo(f"known-{run}-{index}")], env)
+                results["folder-known"].setdefault(name, []).append(seconds)
+
+    def table(measures: dict[str, list[float]], ours_name: str, skip_first: bool = False) -> list[str]:
+        ours = median(measures[ours_name][1:] if skip_first else measures[ours_name])
+        rows = ["| contender | seconds (median) | ours vs it |", "|---|---:|---:|"]
+        for name, samples in measures.items():
+            seconds = median(samples[1:] if skip_first else samples)
+            rows.append(f"| {name} | {seconds:.2f} | {ratio(seconds, ours)} |")
+        return rows
+
+    gib = BIG_SIZE / 1024**3
+    lines = [
+        "### Uploads to the local Hub",
+        "",
+        f"{os.cpu_count()} cores; upstream with `HF_HUB_DISABLE_XET=1`; ratio = contender time / our time (above 1 means"
+        f" we are faster); {REPEAT} interleaved runs per contender.",
+        "",
+        f"(a) Upload info (size, sample, SHA-256) of {HASH_FILES} files of {HASH_FILE_SIZE // 1024**2} MiB, page cache"
+        " warm (first run discarded):",
+        "",
+        *table(results["prepare"], "ours (`CommitOperationAdd` + `_compute_missing_sha256s`)", skip_first=True),
+        "",
+        f"(b) One {gib:.1f} GiB LFS file ({PAUSE:.0f} s pause before each run; the server hashes and syncs what it"
+        " receives):",
+        "",
+        *table(results["file"], "ours (`upload_file`)"),
+        "",
+        f"(c) `upload_folder` of {SMALL_FILES} files of 4 KiB into a new repository, new content (every blob written"
+        " and synced by the server):",
+        "",
+        *table(results["folder-new"], "ours (`upload_folder`)"),
+        "",
+        "(c') the same with content the server already stores (client work and commits only):",
+        "",
+        *table(results["folder-known"], "ours (`upload_folder`)"),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    sys.stdout.write(run())
