@@ -26,9 +26,8 @@ from pathlib import Path
 import requests
 
 from ._harness import median, ratio, scratch, upstream_python
+from .bench_hashing import FILE_COUNT, FILE_SIZE, make_files
 
-HASH_FILES = int(os.environ.get("HFH_BENCH_UPLOAD_HASH_FILES", 8))
-HASH_FILE_SIZE = int(os.environ.get("HFH_BENCH_UPLOAD_HASH_MIB", 512)) * 1024 * 1024
 BIG_SIZE = int(os.environ.get("HFH_BENCH_UPLOAD_MIB", 2048)) * 1024 * 1024
 SMALL_FILES = int(os.environ.get("HFH_BENCH_UPLOAD_FILES", 2000))
 PAUSE = float(os.environ.get("HFH_BENCH_PAUSE", 12))
@@ -74,24 +73,6 @@ def _command_seconds(argv: list[str]) -> float:
     start = time.perf_counter()
     subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
     return time.perf_counter() - start
-
-
-def _hash_inputs() -> list[str]:
-    folder = scratch("upload-hashing")
-    block = os.urandom(16 * 1024 * 1024)
-    paths = []
-    for i in range(HASH_FILES):
-        path = folder / f"file-{i}.bin"
-        if not path.exists() or path.stat().st_size != HASH_FILE_SIZE:
-            with open(path, "wb") as f:
-                for offset in range(0, HASH_FILE_SIZE, len(block)):
-                    f.write(i.to_bytes(4, "little") + offset.to_bytes(8, "little") + block[12:])
-        paths.append(str(path))
-    for path in paths:  # every contender hashes from the page cache
-        with open(path, "rb") as f:
-            while f.read(64 * 1024 * 1024):
-                pass
-    return paths
 
 
 def _big_input(work: Path) -> Path:
@@ -155,7 +136,7 @@ def run() -> str:
 
     upstream = upstream_python()
     work = scratch("upload")
-    hash_paths = _hash_inputs()
+    hash_paths = make_files()  # the inputs of bench_hashing: 8 files of 512 MiB, read once (page cache warm)
     results: dict[str, dict[str, list[float]]] = {"prepare": {}, "file": {}, "folder-new": {}, "folder-known": {}}
 
     # (a) Upload info of 8 x 512 MiB.
@@ -260,7 +241,7 @@ def run() -> str:
         f"{os.cpu_count()} cores; upstream with `HF_HUB_DISABLE_XET=1`; ratio = contender time / our time (above 1 means"
         f" we are faster); {REPEAT} interleaved runs per contender.",
         "",
-        f"(a) Upload info (size, sample, SHA-256) of {HASH_FILES} files of {HASH_FILE_SIZE // 1024**2} MiB, page cache"
+        f"(a) Upload info (size, sample, SHA-256) of {FILE_COUNT} files of {FILE_SIZE // 1024**2} MiB, page cache"
         " warm (first run discarded):",
         "",
         *table(results["prepare"], "ours (`CommitOperationAdd` + `_compute_missing_sha256s`)", skip_first=True),
