@@ -4,12 +4,11 @@ Run from the repository root after `pip install .`:
 
     python examples/offline_download.py
 
-Everything happens on 127.0.0.1; nothing reaches huggingface.co. The repository is published with two raw
-HTTP calls (create + NDJSON commit) because this package's upload API is not there yet; the download is the
-real client: `hf download` into the cache, then `snapshot_download` into a local folder.
+Everything happens on 127.0.0.1; nothing reaches huggingface.co. The repository is published with
+`HfApi.create_repo` + `upload_folder`, then downloaded with `hf download` into the cache and with
+`snapshot_download` into a local folder.
 """
 
-import base64
 import hashlib
 import json
 import os
@@ -18,9 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-import requests
-
-from huggingface_hub import snapshot_download
+from huggingface_hub import HfApi, snapshot_download
 from huggingface_hub.local_hub import LocalHub
 
 FILES = {
@@ -30,31 +27,21 @@ FILES = {
 }
 
 
-def publish(endpoint: str, token: str, repo_id: str) -> None:
-    headers = {"authorization": f"Bearer {token}"}
-    namespace, name = repo_id.split("/")
-    requests.post(
-        f"{endpoint}/api/repos/create",
-        json={"type": "model", "name": name, "organization": namespace},
-        headers=headers,
-    ).raise_for_status()
-    lines = [{"key": "header", "value": {"summary": "Add demo model", "description": ""}}]
-    lines += [
-        {"key": "file", "value": {"path": path, "content": base64.b64encode(data).decode(), "encoding": "base64"}}
-        for path, data in FILES.items()
-    ]
-    requests.post(
-        f"{endpoint}/api/models/{repo_id}/commit/main",
-        data="\n".join(json.dumps(line) for line in lines),
-        headers={**headers, "content-type": "application/x-ndjson"},
-    ).raise_for_status()
+def publish(endpoint: str, token: str, repo_id: str, scratch: Path) -> None:
+    source = scratch / "to-upload"
+    for path, data in FILES.items():
+        (source / path).parent.mkdir(parents=True, exist_ok=True)
+        (source / path).write_bytes(data)
+    api = HfApi(endpoint=endpoint, token=token)
+    api.create_repo(repo_id)
+    api.upload_folder(folder_path=source, repo_id=repo_id, commit_message="Add demo model")
 
 
 def main() -> int:
     with tempfile.TemporaryDirectory() as scratch, LocalHub(Path(scratch) / "hub-data") as hub:
         token = hub.create_user("demo")
         print(f"local Hub listening on {hub.endpoint}")
-        publish(hub.endpoint, token, "demo/tiny-model")
+        publish(hub.endpoint, token, "demo/tiny-model", Path(scratch))
         print("published demo/tiny-model:", ", ".join(FILES))
 
         env = {

@@ -265,7 +265,6 @@ def test_dataset_repo_and_branch(api: HfApi, local_hub, alice_token) -> None:
     assert read(local_hub.endpoint, alice_token, "alice/data", "d.csv", repo_type="dataset") == b"a,b\n"
 
 
-@pytest.mark.xfail(strict=False, reason="the local Hub answers 501 to create_pr until pull requests are supported")
 def test_create_pr(api: HfApi, local_hub, alice_token) -> None:
     info = api.upload_file(path_or_fileobj=b"proposal", path_in_repo="p.txt", repo_id=REPO, create_pr=True)
     assert info.pr_revision == "refs/pr/1" and info.pr_num == 1

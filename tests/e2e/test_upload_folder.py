@@ -131,7 +131,6 @@ def test_readme_with_broken_metadata_is_refused_first(api: HfApi, local_hub, ali
     assert commits(local_hub.endpoint, alice_token, REPO) == before
 
 
-@pytest.mark.xfail(strict=False, reason="the local Hub has no pull requests yet (discussions API)")
 def test_upload_folder_into_a_pull_request(api: HfApi, local_hub, alice_token, tmp_path: Path) -> None:
     info = api.upload_folder(folder_path=_write(tmp_path / "pr", {"a.txt": b"a"}), repo_id=REPO, create_pr=True)
     assert info.pr_revision == "refs/pr/1"
