@@ -17,6 +17,9 @@ __version__ = "1.29.0+rs.1"
 # tools/sync_init.py from upstream's list; do not edit by hand.
 # <generated: exports>
 _SUBMOD_ATTRS: dict[str, list[str]] = {
+    "_commit_scheduler": [
+        "CommitScheduler",
+    ],
     "_eval_results": [
         "EvalResultEntry",
         "eval_result_entries_to_yaml",
@@ -83,6 +86,11 @@ _SUBMOD_ATTRS: dict[str, list[str]] = {
     "hf_api": [
         "Collection",
         "CollectionItem",
+        "CommitInfo",
+        "CommitOperation",
+        "CommitOperationAdd",
+        "CommitOperationCopy",
+        "CommitOperationDelete",
         "DatasetInfo",
         "GitCommitInfo",
         "GitRefInfo",
@@ -107,6 +115,7 @@ _SUBMOD_ATTRS: dict[str, list[str]] = {
         "comment_discussion",
         "create_branch",
         "create_collection",
+        "create_commit",
         "create_discussion",
         "create_pull_request",
         "create_repo",
@@ -115,6 +124,8 @@ _SUBMOD_ATTRS: dict[str, list[str]] = {
         "delete_branch",
         "delete_collection",
         "delete_collection_item",
+        "delete_file",
+        "delete_folder",
         "delete_repo",
         "delete_tag",
         "duplicate_repo",
@@ -145,6 +156,7 @@ _SUBMOD_ATTRS: dict[str, list[str]] = {
         "merge_pull_request",
         "model_info",
         "move_repo",
+        "preupload_lfs_files",
         "reject_access_request",
         "rename_discussion",
         "repo_exists",
@@ -152,6 +164,7 @@ _SUBMOD_ATTRS: dict[str, list[str]] = {
         "repo_type_and_id_from_hf_id",
         "resolve_revision",
         "revision_exists",
+        "run_as_future",
         "space_info",
         "super_squash_history",
         "unlike",
@@ -159,6 +172,8 @@ _SUBMOD_ATTRS: dict[str, list[str]] = {
         "update_collection_metadata",
         "update_collection_resource_group",
         "update_repo_settings",
+        "upload_file",
+        "upload_folder",
         "verify_repo_checksums",
         "whoami",
     ],
@@ -229,6 +244,9 @@ if TYPE_CHECKING:  # static view of the lazy names, for type checkers and IDEs
     from . import _rust as _rust
 
     # <generated: type-checking imports>
+    from ._commit_scheduler import (
+        CommitScheduler as CommitScheduler,
+    )
     from ._eval_results import (
         EvalResultEntry as EvalResultEntry,
         eval_result_entries_to_yaml as eval_result_entries_to_yaml,
@@ -295,6 +313,11 @@ if TYPE_CHECKING:  # static view of the lazy names, for type checkers and IDEs
     from .hf_api import (
         Collection as Collection,
         CollectionItem as CollectionItem,
+        CommitInfo as CommitInfo,
+        CommitOperation as CommitOperation,
+        CommitOperationAdd as CommitOperationAdd,
+        CommitOperationCopy as CommitOperationCopy,
+        CommitOperationDelete as CommitOperationDelete,
         DatasetInfo as DatasetInfo,
         GitCommitInfo as GitCommitInfo,
         GitRefInfo as GitRefInfo,
@@ -319,6 +342,7 @@ if TYPE_CHECKING:  # static view of the lazy names, for type checkers and IDEs
         comment_discussion as comment_discussion,
         create_branch as create_branch,
         create_collection as create_collection,
+        create_commit as create_commit,
         create_discussion as create_discussion,
         create_pull_request as create_pull_request,
         create_repo as create_repo,
@@ -327,6 +351,8 @@ if TYPE_CHECKING:  # static view of the lazy names, for type checkers and IDEs
         delete_branch as delete_branch,
         delete_collection as delete_collection,
         delete_collection_item as delete_collection_item,
+        delete_file as delete_file,
+        delete_folder as delete_folder,
         delete_repo as delete_repo,
         delete_tag as delete_tag,
         duplicate_repo as duplicate_repo,
@@ -357,6 +383,7 @@ if TYPE_CHECKING:  # static view of the lazy names, for type checkers and IDEs
         merge_pull_request as merge_pull_request,
         model_info as model_info,
         move_repo as move_repo,
+        preupload_lfs_files as preupload_lfs_files,
         reject_access_request as reject_access_request,
         rename_discussion as rename_discussion,
         repo_exists as repo_exists,
@@ -364,6 +391,7 @@ if TYPE_CHECKING:  # static view of the lazy names, for type checkers and IDEs
         repo_type_and_id_from_hf_id as repo_type_and_id_from_hf_id,
         resolve_revision as resolve_revision,
         revision_exists as revision_exists,
+        run_as_future as run_as_future,
         space_info as space_info,
         super_squash_history as super_squash_history,
         unlike as unlike,
@@ -371,6 +399,8 @@ if TYPE_CHECKING:  # static view of the lazy names, for type checkers and IDEs
         update_collection_metadata as update_collection_metadata,
         update_collection_resource_group as update_collection_resource_group,
         update_repo_settings as update_repo_settings,
+        upload_file as upload_file,
+        upload_folder as upload_folder,
         verify_repo_checksums as verify_repo_checksums,
         whoami as whoami,
     )

@@ -14,13 +14,24 @@ from ._api_collections import (  # noqa: F401  (upstream exposes these here)
     CollectionsMixin,
     CollectionSort_T,
 )
+from ._api_commits import _CREATE_COMMIT_NO_REPO_ERROR_MESSAGE, CommitsMixin, future_compatible  # noqa: F401
 from ._api_discussions import DiscussionsMixin
 from ._api_downloads import DownloadsMixin
 from ._api_info import InfoMixin
 from ._api_listing import ListingMixin
 from ._api_refs import RefsMixin
 from ._api_repos import ReposMixin
+from ._api_social import LikesMixin, Organization, User, UserLikes  # noqa: F401  (upstream exposes these here)
 from ._api_tree import TreeMixin
+from ._api_uploads import UploadsMixin
+from ._commit_api import (  # noqa: F401  (re-exported: upstream defines or imports them here)
+    CommitOperation,
+    CommitOperationAdd,
+    CommitOperationCopy,
+    CommitOperationDelete,
+)
+from ._commit_copies import DUPLICATE_LFS_BATCH_SIZE  # noqa: F401
+from ._commit_info import CommitInfo, _parse_revision_from_pr_url  # noqa: F401
 from ._eval_results import EvalResultEntry  # noqa: F401  (upstream exposes it here)
 from ._repo_info_types import (  # noqa: F401  (re-exported: upstream defines them in this module)
     REPO_REGIONS,
@@ -61,8 +72,7 @@ from ._space_api import (  # noqa: F401  (upstream imports them here)
     SpaceTemplate,
     Volume,
 )
-from .errors import HfHubHTTPError, HfUriError, LocalTokenNotFoundError  # noqa: F401  (HfUriError: upstream name)
-from ._api_social import LikesMixin, Organization, User, UserLikes  # noqa: F401  (upstream exposes these here)
+from ._upload_pipeline import pipelined_upload  # noqa: F401
 from .community import (  # noqa: F401  (upstream exposes these here)
     Discussion,
     DiscussionComment,
@@ -71,17 +81,7 @@ from .community import (  # noqa: F401  (upstream exposes these here)
     DiscussionWithDetails,
     deserialize_event,
 )
-from ._api_commits import _CREATE_COMMIT_NO_REPO_ERROR_MESSAGE, CommitsMixin, future_compatible  # noqa: F401
-from ._api_uploads import UploadsMixin
-from ._commit_api import (  # noqa: F401  (re-exported: upstream defines or imports them here)
-    CommitOperation,
-    CommitOperationAdd,
-    CommitOperationCopy,
-    CommitOperationDelete,
-)
-from ._commit_copies import DUPLICATE_LFS_BATCH_SIZE  # noqa: F401
-from ._commit_info import CommitInfo, _parse_revision_from_pr_url  # noqa: F401
-from ._upload_pipeline import pipelined_upload  # noqa: F401
+from .errors import HfHubHTTPError, HfUriError, LocalTokenNotFoundError  # noqa: F401  (HfUriError: upstream name)
 from .utils._auth import _get_token_from_environment, _get_token_from_file, _get_token_from_google_colab, get_token
 from .utils._headers import build_hf_headers
 from .utils._hf_uris import HfUri, parse_hf_uri  # noqa: F401  (upstream imports them here)

@@ -15,7 +15,15 @@ from pathlib import Path
 
 from ._harness import REPO_ROOT
 
-BENCHMARKS = ["bench_hashing", "bench_import", "bench_cache_scan", "bench_download", "bench_xet_hash", "bench_server", "bench_upload"]
+BENCHMARKS = [
+    "bench_hashing",
+    "bench_import",
+    "bench_cache_scan",
+    "bench_download",
+    "bench_xet_hash",
+    "bench_server",
+    "bench_upload",
+]
 OUTPUT = REPO_ROOT / "docs" / "benchmarks.md"
 
 
