@@ -43,8 +43,9 @@ def main(argv: list[str]) -> int:
         f"Last run: {datetime.date.today().isoformat()} on {platform.machine()}, Python {platform.python_version()}.",
         "",
     ]
-    body = [f"<!-- {name} -->\n{previous[name]}" for name in BENCHMARKS if name in previous]
-    Path(OUTPUT).write_text("\n".join(header) + "\n".join(body))
+    # Sections are stored without their surrounding blank lines, so rewriting a report does not grow it.
+    body = [f"<!-- {name} -->\n{previous[name].strip(chr(10))}\n" for name in BENCHMARKS if name in previous]
+    Path(OUTPUT).write_text("\n".join(header) + "\n" + "\n\n".join(body))
     return 0
 
 
