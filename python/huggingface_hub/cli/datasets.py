@@ -8,12 +8,11 @@ import enum
 from typing import Annotated, get_args
 
 from huggingface_hub._repo_info_types import DatasetSort_T, ExpandDatasetProperty_T
-from huggingface_hub.errors import CLIError, RepositoryNotFoundError, RevisionNotFoundError
 
 from ._cli_utils import RevisionOpt, TokenOpt, get_hf_api, typer_factory
-from ._file_listing import list_repo_files_cmd
 from ._framework import Argument, Option
 from ._output import _dataclass_as_dict, out
+from ._repo_listing import list_files_instead_of_searching, print_repo_info, refuse_file_options, search_options_given
 from ._repo_options import (
     REPO_LIST_DEFAULT_LIMIT,
     AuthorOpt,
@@ -24,7 +23,6 @@ from ._repo_options import (
     SearchOpt,
     TreeOpt,
     make_expand_properties_parser,
-    reject_options,
 )
 
 _EXPAND_PROPERTIES = sorted(get_args(ExpandDatasetProperty_T))
@@ -76,21 +74,14 @@ def datasets_ls(
     When called with no argument, lists datasets on the Hub.
     When called with a dataset ID, lists files in that dataset repo.
     """
+    search_options = search_options_given(
+        search=search, author=author, filter=filter, sort=sort, limit=limit, expand=expand
+    )
     if repo_id is not None:
-        reject_options(
-            {
-                "--search": search is not None,
-                "--author": author is not None,
-                "--filter": filter is not None,
-                "--sort": sort is not None,
-                "--limit": limit != REPO_LIST_DEFAULT_LIMIT,
-                "--expand": expand is not None,
-            },
-            "listing files",
-        )
-        list_repo_files_cmd(
-            repo_id=repo_id,
-            repo_type="dataset",
+        list_files_instead_of_searching(
+            repo_id,
+            "dataset",
+            search_options,
             human_readable=human_readable,
             as_tree=as_tree,
             recursive=recursive,
@@ -99,14 +90,8 @@ def datasets_ls(
         )
         return
 
-    reject_options(
-        {
-            "--tree": as_tree,
-            "--recursive": recursive,
-            "--human-readable": human_readable,
-            "--revision": revision is not None,
-        },
-        "listing datasets",
+    refuse_file_options(
+        "datasets", as_tree=as_tree, recursive=recursive, human_readable=human_readable, revision=revision
     )
     datasets = get_hf_api(token=token).list_datasets(
         filter=filter,
@@ -133,10 +118,10 @@ def datasets_info(
     token: TokenOpt = None,
 ) -> None:
     """Get info about a dataset on the Hub."""
-    try:
-        info = get_hf_api(token=token).dataset_info(repo_id=dataset_id, revision=revision, expand=expand)  # type: ignore[arg-type]
-    except RepositoryNotFoundError as error:
-        raise CLIError(f"Dataset '{dataset_id}' not found.") from error
-    except RevisionNotFoundError as error:
-        raise CLIError(f"Revision '{revision}' not found on '{dataset_id}'.") from error
-    out.dict(info)
+    api = get_hf_api(token=token)
+    print_repo_info(
+        "Dataset",
+        dataset_id,
+        revision,
+        lambda: api.dataset_info(repo_id=dataset_id, revision=revision, expand=expand),  # type: ignore[arg-type]
+    )

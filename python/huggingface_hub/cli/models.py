@@ -10,12 +10,11 @@ from typing import Annotated, Literal, get_args
 import click
 
 from huggingface_hub._repo_info_types import ExpandModelProperty_T, ModelSort_T
-from huggingface_hub.errors import CLIError, RepositoryNotFoundError, RevisionNotFoundError
 
 from ._cli_utils import RevisionOpt, SoftChoice, TokenOpt, get_hf_api, typer_factory
-from ._file_listing import list_repo_files_cmd
 from ._framework import Argument, Option
 from ._output import _dataclass_as_dict, out
+from ._repo_listing import list_files_instead_of_searching, print_repo_info, refuse_file_options
 from ._repo_options import (
     REPO_LIST_DEFAULT_LIMIT,
     AuthorOpt,
@@ -26,7 +25,6 @@ from ._repo_options import (
     SearchOpt,
     TreeOpt,
     make_expand_properties_parser,
-    reject_options,
 )
 
 # The Inference Providers the Hub can filter on (upstream keeps this list with its inference client, which this
@@ -134,27 +132,25 @@ def models_ls(
     When called with no argument, lists models on the Hub.
     When called with a model ID, lists files in that model repo.
     """
+    search_options = {  # in upstream's order: the first one given is the one reported
+        "--search": search is not None,
+        "--author": author is not None,
+        "--filter": filter is not None,
+        "--pipeline-tag": pipeline_tag is not None,
+        "--gated/--no-gated": gated is not None,
+        "--apps": apps is not None,
+        "--num-parameters": num_parameters is not None,
+        "--inference-provider": inference_provider is not None,
+        "--warm": warm,
+        "--sort": sort is not None,
+        "--limit": limit != REPO_LIST_DEFAULT_LIMIT,
+        "--expand": expand is not None,
+    }
     if repo_id is not None:
-        reject_options(
-            {
-                "--search": search is not None,
-                "--author": author is not None,
-                "--filter": filter is not None,
-                "--pipeline-tag": pipeline_tag is not None,
-                "--gated/--no-gated": gated is not None,
-                "--apps": apps is not None,
-                "--num-parameters": num_parameters is not None,
-                "--inference-provider": inference_provider is not None,
-                "--warm": warm,
-                "--sort": sort is not None,
-                "--limit": limit != REPO_LIST_DEFAULT_LIMIT,
-                "--expand": expand is not None,
-            },
-            "listing files",
-        )
-        list_repo_files_cmd(
-            repo_id=repo_id,
-            repo_type="model",
+        list_files_instead_of_searching(
+            repo_id,
+            "model",
+            search_options,
             human_readable=human_readable,
             as_tree=as_tree,
             recursive=recursive,
@@ -163,14 +159,8 @@ def models_ls(
         )
         return
 
-    reject_options(
-        {
-            "--tree": as_tree,
-            "--recursive": recursive,
-            "--human-readable": human_readable,
-            "--revision": revision is not None,
-        },
-        "listing models",
+    refuse_file_options(
+        "models", as_tree=as_tree, recursive=recursive, human_readable=human_readable, revision=revision
     )
     if warm and inference_provider is not None:
         raise click.BadParameter("Cannot use --warm together with --inference-provider.")
@@ -210,10 +200,10 @@ def models_info(
     token: TokenOpt = None,
 ) -> None:
     """Get info about a model on the Hub."""
-    try:
-        info = get_hf_api(token=token).model_info(repo_id=model_id, revision=revision, expand=expand)  # type: ignore[arg-type]
-    except RepositoryNotFoundError as error:
-        raise CLIError(f"Model '{model_id}' not found.") from error
-    except RevisionNotFoundError as error:
-        raise CLIError(f"Revision '{revision}' not found on '{model_id}'.") from error
-    out.dict(info)
+    api = get_hf_api(token=token)
+    print_repo_info(
+        "Model",
+        model_id,
+        revision,
+        lambda: api.model_info(repo_id=model_id, revision=revision, expand=expand),  # type: ignore[arg-type]
+    )

@@ -13,7 +13,6 @@ from typing import Annotated, get_args
 from huggingface_hub._repo_info_types import ExpandSpaceProperty_T, SpaceSort_T
 from huggingface_hub._space_api import SpaceHardware as SpaceHardware
 from huggingface_hub._space_api import SpaceStage as SpaceStage
-from huggingface_hub.errors import CLIError, RepositoryNotFoundError, RevisionNotFoundError
 from huggingface_hub.errors import RemoteEntryNotFoundError as RemoteEntryNotFoundError
 from huggingface_hub.file_download import hf_hub_download as hf_hub_download
 from huggingface_hub.hf_api import HfApi as HfApi
@@ -22,9 +21,9 @@ from huggingface_hub.utils._parsing import parse_duration as parse_duration
 
 from ._cli_utils import RevisionOpt, TokenOpt, get_hf_api, typer_factory
 from ._cli_utils import SoftChoice as SoftChoice
-from ._file_listing import list_repo_files_cmd
 from ._framework import Argument, Option
 from ._output import _dataclass_as_dict, out
+from ._repo_listing import list_files_instead_of_searching, print_repo_info, refuse_file_options, search_options_given
 from ._repo_options import (
     REPO_LIST_DEFAULT_LIMIT,
     AuthorOpt,
@@ -35,7 +34,6 @@ from ._repo_options import (
     SearchOpt,
     TreeOpt,
     make_expand_properties_parser,
-    reject_options,
 )
 from ._repo_options import EnvFileOpt as EnvFileOpt
 from ._repo_options import EnvOpt as EnvOpt
@@ -92,21 +90,14 @@ def spaces_ls(
     When called with no argument, lists spaces on the Hub.
     When called with a space ID, lists files in that space repo.
     """
+    search_options = search_options_given(
+        search=search, author=author, filter=filter, sort=sort, limit=limit, expand=expand
+    )
     if repo_id is not None:
-        reject_options(
-            {
-                "--search": search is not None,
-                "--author": author is not None,
-                "--filter": filter is not None,
-                "--sort": sort is not None,
-                "--limit": limit != REPO_LIST_DEFAULT_LIMIT,
-                "--expand": expand is not None,
-            },
-            "listing files",
-        )
-        list_repo_files_cmd(
-            repo_id=repo_id,
-            repo_type="space",
+        list_files_instead_of_searching(
+            repo_id,
+            "space",
+            search_options,
             human_readable=human_readable,
             as_tree=as_tree,
             recursive=recursive,
@@ -115,14 +106,8 @@ def spaces_ls(
         )
         return
 
-    reject_options(
-        {
-            "--tree": as_tree,
-            "--recursive": recursive,
-            "--human-readable": human_readable,
-            "--revision": revision is not None,
-        },
-        "listing spaces",
+    refuse_file_options(
+        "spaces", as_tree=as_tree, recursive=recursive, human_readable=human_readable, revision=revision
     )
     spaces = get_hf_api(token=token).list_spaces(
         filter=filter,
@@ -149,10 +134,10 @@ def spaces_info(
     token: TokenOpt = None,
 ) -> None:
     """Get info about a space on the Hub."""
-    try:
-        info = get_hf_api(token=token).space_info(repo_id=space_id, revision=revision, expand=expand)  # type: ignore[arg-type]
-    except RepositoryNotFoundError as error:
-        raise CLIError(f"Space '{space_id}' not found.") from error
-    except RevisionNotFoundError as error:
-        raise CLIError(f"Revision '{revision}' not found on '{space_id}'.") from error
-    out.dict(info)
+    api = get_hf_api(token=token)
+    print_repo_info(
+        "Space",
+        space_id,
+        revision,
+        lambda: api.space_info(repo_id=space_id, revision=revision, expand=expand),  # type: ignore[arg-type]
+    )
