@@ -18,6 +18,21 @@ where
     T: Send,
     F: FnOnce(&Cancel) -> T + Send,
 {
+    run_interruptible_with_ticks(py, work, |_| Ok(()))
+}
+
+/// [`run_interruptible`] that also calls `on_tick` with the GIL held between slices (after the
+/// signal check), e.g. to report progress to Python; an error from it stops the work like a
+/// signal does.
+pub fn run_interruptible_with_ticks<T, F>(
+    py: Python<'_>,
+    work: F,
+    mut on_tick: impl FnMut(Python<'_>) -> PyResult<()> + Send,
+) -> PyResult<T>
+where
+    T: Send,
+    F: FnOnce(&Cancel) -> T + Send,
+{
     let cancel = Cancel::new();
     py.detach(|| {
         std::thread::scope(|scope| {
@@ -33,10 +48,14 @@ where
                 match done_rx.recv_timeout(POLL_INTERVAL) {
                     Ok(()) | Err(mpsc::RecvTimeoutError::Disconnected) => break,
                     Err(mpsc::RecvTimeoutError::Timeout) => {
-                        if let Err(signal) = Python::attach(|py| py.check_signals()) {
+                        let tick = Python::attach(|py| {
+                            py.check_signals()?;
+                            on_tick(py)
+                        });
+                        if let Err(error) = tick {
                             cancel.cancel();
                             let _ = handle.join();
-                            return Err(signal);
+                            return Err(error);
                         }
                     }
                 }

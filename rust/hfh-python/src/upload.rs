@@ -5,16 +5,15 @@
 
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
-use std::sync::{mpsc, Arc};
+use std::sync::Arc;
 use std::time::Duration;
 
+use crate::interrupt::run_interruptible_with_ticks;
 use hfh_core::upload::{self, Options, Part, Progress, UploadError, Uploaded};
 use hfh_core::Cancel;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
-
-const TICK: Duration = Duration::from_millis(100);
 
 /// Upload `parts` of the file at `path`; see `_rust.pyi` for the contract.
 #[pyfunction]
@@ -58,47 +57,14 @@ fn upload_parts(
         .collect();
     let counters = Arc::new(Progress::default());
     let mut reported = None;
-    let cancel = Cancel::new();
     let results = {
         let work_counters = counters.clone();
-        let cancel_for_work = cancel.clone();
         let path = path.clone();
-        py.detach(|| {
-            std::thread::scope(|scope| {
-                let (done_tx, done_rx) = mpsc::channel::<()>();
-                let handle = scope.spawn(move || {
-                    let results = upload::upload_parts(
-                        &path,
-                        parts,
-                        &headers,
-                        opts,
-                        work_counters,
-                        &cancel_for_work,
-                    );
-                    let _ = done_tx.send(());
-                    results
-                });
-                loop {
-                    match done_rx.recv_timeout(TICK) {
-                        Ok(()) | Err(mpsc::RecvTimeoutError::Disconnected) => break,
-                        Err(mpsc::RecvTimeoutError::Timeout) => {
-                            let tick = Python::attach(|py| {
-                                py.check_signals()?;
-                                report(py, progress.as_ref(), &counters, &mut reported)
-                            });
-                            if let Err(error) = tick {
-                                cancel.cancel();
-                                let _ = handle.join();
-                                return Err(error);
-                            }
-                        }
-                    }
-                }
-                handle.join().map_err(|_| {
-                    pyo3::exceptions::PyRuntimeError::new_err("upload thread panicked")
-                })
-            })
-        })?
+        let work = move |cancel: &Cancel| {
+            upload::upload_parts(&path, parts, &headers, opts, work_counters, cancel)
+        };
+        let tick = |py: Python<'_>| report(py, progress.as_ref(), &counters, &mut reported);
+        run_interruptible_with_ticks(py, work, tick)?
     };
     report(py, progress.as_ref(), &counters, &mut reported)?;
     results
