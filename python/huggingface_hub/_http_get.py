@@ -4,6 +4,7 @@ Our own downloads go through the Rust transfer engine (`_transfer.py`); this fun
 use upstream's low-level helper directly (write into a file object they own, resume from a byte offset).
 """
 
+import re
 import time
 from typing import Any, BinaryIO
 
@@ -16,7 +17,8 @@ from .utils.tqdm import _get_progress_bar_context, tqdm
 
 logger = logging.get_logger(__name__)
 
-_CONTENT_DISPOSITION_FILENAME = "filename="
+# Name of a CDN-served file in its `Content-Disposition` header (upstream exposes it in `file_download`).
+HEADER_FILENAME_PATTERN = re.compile(r'filename="(?P<filename>.*?)";')
 # Small reads so that bytes received before a broken connection reach the file and are not fetched again.
 _READ_SIZE = 64 * 1024
 # Errors after which the transfer is resumed from the bytes already written rather than failing.
@@ -158,8 +160,5 @@ def _range_from(existing: str | None, resume_size: int) -> str:
 
 
 def _filename_from(response: requests.Response) -> str | None:
-    disposition = response.headers.get("Content-Disposition") or ""
-    if _CONTENT_DISPOSITION_FILENAME not in disposition:
-        return None
-    value = disposition.split(_CONTENT_DISPOSITION_FILENAME, 1)[1].split(";", 1)[0].strip()
-    return value.strip('"') or None
+    match = HEADER_FILENAME_PATTERN.search(response.headers.get("Content-Disposition") or "")
+    return match.group("filename") if match else None

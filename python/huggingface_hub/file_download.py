@@ -29,7 +29,7 @@ from ._cache_layout import (
     repo_folder_name,
 )
 from ._download_progress import FileProgress
-from ._http_get import http_get  # noqa: F401  (upstream's public low-level download helper)
+from ._http_get import HEADER_FILENAME_PATTERN, http_get  # noqa: F401  (upstream's public low-level download helper)
 from ._local_folder import (  # noqa: F401  (upstream exposes these here too)
     _create_cachedir_tag,
     _validate_relative_filename,
@@ -79,7 +79,6 @@ _CACHED_NO_EXIST_T = Any
 
 REGEX_COMMIT_HASH = re.compile(r"^[0-9a-f]{40}$")
 REGEX_SHA256 = re.compile(r"^[0-9a-f]{64}$")
-HEADER_FILENAME_PATTERN = re.compile(r'filename="(?P<filename>.*?)";')
 
 # Timeout of the second metadata request, made with retries when nothing is cached.
 _ETAG_RETRY_TIMEOUT = 60
