@@ -10,7 +10,6 @@ from . import constants
 from ._api_commits import future_compatible
 from ._commit_api import CommitOperationAdd, CommitOperationDelete
 from ._commit_info import CommitInfo
-from ._commit_queries import list_files
 from ._upload_pipeline import pipelined_upload
 from .utils import DEFAULT_IGNORE_PATTERNS, filter_repo_objects, validate_hf_hub_args
 
@@ -426,13 +425,7 @@ class UploadsMixin:
         """Deletions of the remote files below `path_in_repo` matching `delete_patterns` (never `.gitattributes`)."""
         if delete_patterns is None:
             return []
-        filenames = list_files(
-            self.endpoint,
-            self._build_hf_headers(token=token),
-            repo_type or constants.REPO_TYPE_MODEL,
-            repo_id,
-            revision or constants.DEFAULT_REVISION,
-        )
+        filenames = self.list_repo_files(repo_id, revision=revision, repo_type=repo_type, token=token)  # type: ignore[attr-defined]
         if path_in_repo and path_in_repo not in (".", "./"):
             folder = path_in_repo.strip("/") + "/"
             relative_to_full = {name[len(folder) :]: name for name in filenames if name.startswith(folder)}

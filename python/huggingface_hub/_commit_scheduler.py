@@ -17,10 +17,8 @@ from io import SEEK_END, SEEK_SET, BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
-from . import _commit_queries
 from ._commit_api import CommitOperationAdd
 from ._commit_info import CommitInfo
-from ._repo_url import RepoUrl
 from .utils import DEFAULT_IGNORE_PATTERNS, filter_repo_objects
 
 if TYPE_CHECKING:
@@ -114,15 +112,9 @@ class CommitScheduler:
             raise ValueError(f"'folder_path' must be a directory, not a file: '{self.folder_path}'.")
         self.folder_path.mkdir(parents=True, exist_ok=True)
 
-        repo_url = _commit_queries.ensure_repo(
-            self.api.endpoint,
-            self.api._build_hf_headers(token=token),
-            repo_type or "model",
-            repo_id,
-            private=private,
-            space_sdk=None,
-        )
-        self.repo_id = RepoUrl(repo_url, endpoint=self.api.endpoint).repo_id
+        self.repo_id = self.api.create_repo(
+            repo_id, repo_type=repo_type, private=private, exist_ok=True, token=token
+        ).repo_id
         self.repo_type = repo_type
         self.revision = revision
         self.token = token
@@ -170,12 +162,8 @@ class CommitScheduler:
             value = self.push_to_hub()
             if self.squash_history:
                 logger.info("(Background) squashing repo history.")
-                _commit_queries.super_squash(
-                    self.api.endpoint,
-                    self.api._build_hf_headers(token=self.token),
-                    self.repo_type or "model",
-                    self.repo_id,
-                    self.revision,
+                self.api.super_squash_history(
+                    repo_id=self.repo_id, repo_type=self.repo_type, branch=self.revision, token=self.token
                 )
             return value
         except Exception as e:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import click
 
-from huggingface_hub import _commit_queries, _repo_url, constants, logging
+from huggingface_hub import constants, logging
 from huggingface_hub.errors import CLIError
 
 from ._cli_utils import RepoIdArg, RepoType, RepoTypeOptionalOpt, RevisionOpt, TokenOpt, get_hf_api
@@ -104,18 +104,15 @@ def upload(
     if not is_file and not os.path.isdir(resolved_local_path):
         raise FileNotFoundError(f"No such file or directory: '{resolved_local_path}'.")
 
-    headers = api._build_hf_headers()
-    repo_url = _commit_queries.ensure_repo(
-        api.endpoint,
-        headers,
-        repo_type_str,
+    created = api.create_repo(
         repo_id,
+        repo_type=repo_type_str,
+        exist_ok=True,
         private=private,
         space_sdk="gradio" if repo_type_str == "space" else None,  # a Space needs an SDK: Gradio unless said otherwise
-    )
-    created = _repo_url.RepoUrl(repo_url, endpoint=api.endpoint).repo_id
+    ).repo_id
     if revision is not None and not create_pr:
-        _commit_queries.ensure_branch(api.endpoint, headers, repo_type_str, created, revision)
+        api.create_branch(created, repo_type=repo_type_str, branch=revision, exist_ok=True)
 
     if is_file:
         result = api.upload_file(
