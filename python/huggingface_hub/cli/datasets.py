@@ -8,8 +8,10 @@ import enum
 from typing import Annotated, get_args
 
 from huggingface_hub._repo_info_types import DatasetSort_T, ExpandDatasetProperty_T
+from huggingface_hub.errors import CLIError, RepositoryNotFoundError, RevisionNotFoundError  # noqa: F401  (upstream's module exposes them)
 
 from ._cli_utils import RevisionOpt, TokenOpt, get_hf_api, typer_factory
+from ._file_listing import list_repo_files_cmd  # noqa: F401  (upstream's module exposes it)
 from ._framework import Argument, Option
 from ._output import _dataclass_as_dict, out
 from ._repo_listing import list_files_instead_of_searching, print_repo_info, refuse_file_options, search_options_given

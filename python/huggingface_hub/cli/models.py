@@ -10,8 +10,10 @@ from typing import Annotated, Literal, get_args
 import click
 
 from huggingface_hub._repo_info_types import ExpandModelProperty_T, ModelSort_T
+from huggingface_hub.errors import CLIError, RepositoryNotFoundError, RevisionNotFoundError  # noqa: F401  (upstream's module exposes them)
 
 from ._cli_utils import RevisionOpt, SoftChoice, TokenOpt, get_hf_api, typer_factory
+from ._file_listing import list_repo_files_cmd  # noqa: F401  (upstream's module exposes it)
 from ._framework import Argument, Option
 from ._output import _dataclass_as_dict, out
 from ._repo_listing import list_files_instead_of_searching, print_repo_info, refuse_file_options

@@ -13,7 +13,10 @@ from typing import Annotated, get_args
 from huggingface_hub._repo_info_types import ExpandSpaceProperty_T, SpaceSort_T
 from huggingface_hub._space_api import SpaceHardware as SpaceHardware
 from huggingface_hub._space_api import SpaceStage as SpaceStage
+from huggingface_hub.errors import CLIError as CLIError
 from huggingface_hub.errors import RemoteEntryNotFoundError as RemoteEntryNotFoundError
+from huggingface_hub.errors import RepositoryNotFoundError as RepositoryNotFoundError
+from huggingface_hub.errors import RevisionNotFoundError as RevisionNotFoundError
 from huggingface_hub.file_download import hf_hub_download as hf_hub_download
 from huggingface_hub.hf_api import HfApi as HfApi
 from huggingface_hub.utils import disable_progress_bars as disable_progress_bars
@@ -21,6 +24,7 @@ from huggingface_hub.utils._parsing import parse_duration as parse_duration
 
 from ._cli_utils import RevisionOpt, TokenOpt, get_hf_api, typer_factory
 from ._cli_utils import SoftChoice as SoftChoice
+from ._file_listing import list_repo_files_cmd  # noqa: F401  (upstream's module exposes it)
 from ._framework import Argument, Option
 from ._output import _dataclass_as_dict, out
 from ._repo_listing import list_files_instead_of_searching, print_repo_info, refuse_file_options, search_options_given
