@@ -4,6 +4,8 @@ Settings given to the constructor (endpoint, token, user-agent parts, extra head
 makes. Module-level aliases (``whoami = api.whoami``, ...) call a default instance.
 """
 
+import re
+
 from . import constants
 from ._api_access_requests import AccessRequest, AccessRequestsMixin  # noqa: F401  (upstream exposes these here)
 from ._api_cache import CacheMixin
@@ -18,6 +20,7 @@ from ._api_commits import _CREATE_COMMIT_NO_REPO_ERROR_MESSAGE, CommitsMixin, fu
 from ._api_discussions import DiscussionsMixin
 from ._api_downloads import DownloadsMixin
 from ._api_info import InfoMixin
+from ._api_large_folder import LargeFolderMixin
 from ._api_listing import ListingMixin
 from ._api_refs import RefsMixin
 from ._api_repos import ReposMixin
@@ -32,7 +35,7 @@ from ._commit_api import (  # noqa: F401  (re-exported: upstream defines or impo
 )
 from ._commit_copies import DUPLICATE_LFS_BATCH_SIZE  # noqa: F401
 from ._commit_info import CommitInfo, _parse_revision_from_pr_url  # noqa: F401
-from ._eval_results import EvalResultEntry  # noqa: F401  (upstream exposes it here)
+from ._eval_results import EvalResultEntry, parse_eval_result_entries  # noqa: F401  (upstream exposes them here)
 from ._repo_info_types import (  # noqa: F401  (re-exported: upstream defines them in this module)
     REPO_REGIONS,
     DatasetInfo,
@@ -72,6 +75,7 @@ from ._space_api import (  # noqa: F401  (upstream imports them here)
     SpaceTemplate,
     Volume,
 )
+from ._upload_large_folder import upload_large_folder_internal  # noqa: F401
 from ._upload_pipeline import pipelined_upload  # noqa: F401
 from .community import (  # noqa: F401  (upstream exposes these here)
     Discussion,
@@ -82,6 +86,28 @@ from .community import (  # noqa: F401  (upstream exposes these here)
     deserialize_event,
 )
 from .errors import HfHubHTTPError, HfUriError, LocalTokenNotFoundError  # noqa: F401  (HfUriError: upstream name)
+from .errors import (  # noqa: F401  (upstream's hf_api imports these: they stay importable from here)
+    BadRequestError,
+    EntryNotFoundError,
+    FileDuplicationError,
+    GatedRepoError,
+    NotASafetensorsRepoError,
+    OfflineModeIsEnabled,
+    RemoteEntryNotFoundError,
+    RepositoryNotFoundError,
+    RevisionNotFoundError,
+    RevisionResolutionError,
+    SafetensorsParsingError,
+)
+from .file_download import (  # noqa: F401  (upstream's hf_api imports these)
+    REGEX_COMMIT_HASH,
+    DryRunFileInfo,
+    HfFileMetadata,
+    get_hf_file_metadata,
+    hf_hub_url,
+    repo_folder_name,
+)
+from .repocard_data import DatasetCardData, ModelCardData, SpaceCardData  # noqa: F401  (upstream imports them here)
 from .utils._auth import _get_token_from_environment, _get_token_from_file, _get_token_from_google_colab, get_token
 from .utils._headers import build_hf_headers
 from .utils._hf_uris import HfUri, parse_hf_uri  # noqa: F401  (upstream imports them here)
@@ -89,6 +115,36 @@ from .utils._http import get_session, hf_raise_for_status
 from .utils._pagination import paginate  # noqa: F401
 from .utils._paths import DEFAULT_IGNORE_PATTERNS  # noqa: F401
 from .utils._validators import validate_hf_hub_args
+from .utils import (  # noqa: F401  (upstream's hf_api imports these)
+    are_progress_bars_disabled,
+    chunk_iterable,
+    experimental,
+    filter_repo_objects,
+    fix_hf_endpoint_in_url,
+    hf_thread_map,
+    http_backoff,
+    logging,
+    parse_datetime,
+    parse_xet_file_data_from_response,
+    silent_tqdm,
+)
+from .utils import tqdm as hf_tqdm  # noqa: F401
+from .utils._runtime import is_xet_available  # noqa: F401
+from .utils._verification import collect_local_files, resolve_local_root, verify_maps  # noqa: F401
+
+logger = logging.get_logger(__name__)
+
+USERNAME_PLACEHOLDER = "hf_user"
+
+# Revisions that contain a "/" but are not to be URL-quoted as a whole: `refs/convert/...` and `refs/pr/N`.
+SPECIAL_REFS_REVISION_REGEX = re.compile(
+    r"""
+    (^refs\/convert\/\w+)     # `refs/convert/parquet` revisions
+    |
+    (^refs\/pr\/\d+)          # PR revisions
+    """,
+    re.VERBOSE,
+)
 
 # Added to "Invalid user token." so the user knows which token to fix, by where it came from.
 _INVALID_TOKEN_HINT_COLAB = " The token from Google Colab vault is invalid. Please update it from the UI."
@@ -113,6 +169,7 @@ class HfApi(
     AccessRequestsMixin,
     CommitsMixin,
     UploadsMixin,
+    LargeFolderMixin,
 ):
     """Client for the Hugging Face Hub HTTP API.
 
@@ -322,3 +379,4 @@ delete_folder = api.delete_folder
 delete_files = api.delete_files
 preupload_lfs_files = api.preupload_lfs_files
 run_as_future = api.run_as_future
+upload_large_folder = api.upload_large_folder

@@ -95,8 +95,14 @@ def test_local_path_defaults_and_errors(local_hub, alice_token, tmp_path: Path) 
     remote = tree(local_hub.endpoint, alice_token, "alice/my-model")
     assert "a.txt" in remote and "b.txt" in remote and "c.json" not in remote
 
-    uri = hf(local_hub, alice_token, tmp_path, "upload", "hf://datasets/alice/ds", "a.txt")
-    assert uri.returncode == 1 and "hf:// URIs are not supported" in uri.stderr
+    # An hf:// URI gives the type, the revision and the folder in the repository.
+    uri = hf(local_hub, alice_token, tmp_path, "upload", "hf://datasets/alice/ds/sub", "a.txt")
+    assert uri.returncode == 0, uri.stderr
+    assert read(local_hub.endpoint, alice_token, "alice/ds", "sub/a.txt", repo_type="dataset") == b"a"
+    twice = hf(local_hub, alice_token, tmp_path, "upload", "hf://datasets/alice/ds", "a.txt", "--revision", "dev")
+    assert twice.returncode == 1 and "'--revision' cannot be used with an 'hf://' URI" in twice.stderr
+    both = hf(local_hub, alice_token, tmp_path, "upload", "hf://datasets/alice/ds/sub", "a.txt", "x.txt")
+    assert both.returncode == 1 and "Cannot combine a path in the hf:// URI ('sub')" in both.stderr
 
 
 def test_read_token_is_refused(local_hub, alice_token, tmp_path: Path) -> None:

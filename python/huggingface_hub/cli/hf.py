@@ -27,11 +27,13 @@ from .datasets import datasets_cli
 from .discussions import discussions_cli
 from .download import DOWNLOAD_EXAMPLES, download
 from .models import models_cli
+from .repo_files import repo_files_cli
 from .repos import repos_cli
 from .serve import serve
 from .spaces import spaces_cli
 from .system import env, version
 from .upload import UPLOAD_EXAMPLES, upload
+from .upload_large_folder import UPLOAD_LARGE_FOLDER_EXAMPLES, upload_large_folder
 
 app = typer_factory(help="Hugging Face Hub CLI")
 
@@ -56,6 +58,7 @@ def app_callback(
 # Top-level commands.
 app.command(examples=DOWNLOAD_EXAMPLES)(download)
 app.command(examples=UPLOAD_EXAMPLES)(upload)
+app.command(examples=UPLOAD_LARGE_FOLDER_EXAMPLES)(upload_large_folder)
 app.command(topic="help")(env)
 app.command(topic="help")(version)
 app.command(
@@ -74,6 +77,7 @@ app.add_group(datasets_cli, name="datasets")
 app.add_group(discussions_cli, name="discussions")
 app.add_group(models_cli, name="models")
 app.add_group(repos_cli, name="repos | repo")
+app.add_group(repo_files_cli, name="repo-files", hidden=True)
 app.add_group(spaces_cli, name="spaces")
 
 

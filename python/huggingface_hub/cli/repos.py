@@ -303,6 +303,42 @@ def repo_settings(
     out.result("Repo settings updated", repo_id=repo_id)
 
 
+@repos_cli.command(
+    "delete-files",
+    examples=[
+        "hf repos delete-files my-model file.txt",
+        'hf repos delete-files my-model "*.json"',
+        "hf repos delete-files my-model folder/",
+    ],
+)
+def repo_delete_files(
+    repo_id: RepoIdArg,
+    patterns: Annotated[
+        list[str],
+        Argument(help="Glob patterns to match files to delete. Based on fnmatch, '*' matches files recursively."),
+    ],
+    repo_type: RepoTypeOpt = RepoType.model,
+    revision: RevisionOpt = None,
+    commit_message: Annotated[
+        str | None, Option(help="The summary / title / first line of the generated commit.")
+    ] = None,
+    commit_description: Annotated[str | None, Option(help="The description of the generated commit.")] = None,
+    create_pr: Annotated[bool, Option(help="Whether to create a new Pull Request for these changes.")] = False,
+    token: TokenOpt = None,
+) -> None:
+    """Delete files from a repo on the Hub."""
+    url = get_hf_api(token=token).delete_files(
+        delete_patterns=patterns,
+        repo_id=repo_id,
+        repo_type=repo_type.value,
+        revision=revision,
+        commit_message=commit_message,
+        commit_description=commit_description,
+        create_pr=create_pr,
+    )
+    out.result("Files deleted", repo_id=repo_id, commit_url=url)
+
+
 # --- Branches --------------------------------------------------------------------------------------------
 
 

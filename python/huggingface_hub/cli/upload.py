@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING, Annotated
 import click
 
 from huggingface_hub import constants, logging
-from huggingface_hub.errors import CLIError
+from huggingface_hub._commit_scheduler import CommitScheduler
+from huggingface_hub.errors import CLIError, RevisionNotFoundError  # noqa: F401  (upstream's module exposes it)
+from huggingface_hub.utils import parse_hf_uri
 
 from ._cli_utils import RepoIdArg, RepoType, RepoTypeOptionalOpt, RevisionOpt, TokenOpt, get_hf_api
 from ._framework import Argument, Option
@@ -75,10 +77,26 @@ def upload(
     """Upload a file or a folder to the Hub. Recommended for single-commit uploads."""
     if every is not None and every <= 0:
         raise click.BadParameter("--every must be a positive value", param_hint="every")
+    # An `hf://` URI names the repository type, the revision and possibly the path in the repository: options saying
+    # the same are refused. Decided on the prefix, so that a malformed URI fails with `HfUriError` right here.
     if repo_id.startswith(constants.HF_PROTOCOL):
-        # hf:// URIs need the URI parser (`parse_hf_uri`), which this package does not have yet.
-        raise CLIError(f"hf:// URIs are not supported by this version of `hf upload` ('{repo_id}').")
-    repo_type_str = (repo_type or RepoType.model).value
+        if repo_type is not None:
+            raise CLIError(f"'--repo-type' cannot be used with an 'hf://' URI ('{repo_id}').")
+        if revision is not None:
+            raise CLIError(f"'--revision' cannot be used with an 'hf://' URI ('{repo_id}').")
+        uri = parse_hf_uri(repo_id)
+        if uri.is_bucket:
+            raise CLIError("Buckets are not supported by `hf upload`. Use `hf sync` instead.")
+        repo_id, repo_type_str, revision = uri.id, uri.type, uri.revision
+        if uri.path_in_repo:
+            if path_in_repo is not None:
+                raise CLIError(
+                    f"Cannot combine a path in the hf:// URI ('{uri.path_in_repo}') with the `path_in_repo` argument"
+                    f" ('{path_in_repo}')."
+                )
+            path_in_repo = uri.path_in_repo
+    else:
+        repo_type_str = (repo_type or RepoType.model).value
     api = get_hf_api(token=token)
 
     resolved_local_path, resolved_path_in_repo, resolved_include = _resolve_upload_paths(
@@ -156,8 +174,6 @@ def _schedule_commits(
     delete: list[str] | None,
 ) -> str:
     """Push `local_path` every `every` minutes until Ctrl-C."""
-    from huggingface_hub._commit_scheduler import CommitScheduler
-
     allow_patterns: list[str] | None
     ignore_patterns: list[str] | None
     if os.path.isfile(local_path):
