@@ -26,6 +26,7 @@ from .collections import collections_cli
 from .datasets import datasets_cli
 from .discussions import discussions_cli
 from .download import DOWNLOAD_EXAMPLES, download
+from .lfs import lfs_enable_largefiles, lfs_multipart_upload
 from .models import models_cli
 from .repo_files import repo_files_cli
 from .repos import repos_cli
@@ -61,6 +62,8 @@ app.command(examples=UPLOAD_EXAMPLES)(upload)
 app.command(examples=UPLOAD_LARGE_FOLDER_EXAMPLES)(upload_large_folder)
 app.command(topic="help")(env)
 app.command(topic="help")(version)
+app.command(hidden=True)(lfs_enable_largefiles)
+app.command(hidden=True)(lfs_multipart_upload)
 app.command(
     examples=[
         "hf serve",
