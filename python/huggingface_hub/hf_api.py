@@ -85,20 +85,20 @@ from .community import (  # noqa: F401  (upstream exposes these here)
     DiscussionWithDetails,
     deserialize_event,
 )
+
+# Names upstream's hf_api imports: they stay importable from here.
+from .errors import BadRequestError as BadRequestError
+from .errors import EntryNotFoundError as EntryNotFoundError
+from .errors import FileDuplicationError as FileDuplicationError
+from .errors import GatedRepoError as GatedRepoError
 from .errors import HfHubHTTPError, HfUriError, LocalTokenNotFoundError  # noqa: F401  (HfUriError: upstream name)
-from .errors import (  # noqa: F401  (upstream's hf_api imports these: they stay importable from here)
-    BadRequestError,
-    EntryNotFoundError,
-    FileDuplicationError,
-    GatedRepoError,
-    NotASafetensorsRepoError,
-    OfflineModeIsEnabled,
-    RemoteEntryNotFoundError,
-    RepositoryNotFoundError,
-    RevisionNotFoundError,
-    RevisionResolutionError,
-    SafetensorsParsingError,
-)
+from .errors import NotASafetensorsRepoError as NotASafetensorsRepoError
+from .errors import OfflineModeIsEnabled as OfflineModeIsEnabled
+from .errors import RemoteEntryNotFoundError as RemoteEntryNotFoundError
+from .errors import RepositoryNotFoundError as RepositoryNotFoundError
+from .errors import RevisionNotFoundError as RevisionNotFoundError
+from .errors import RevisionResolutionError as RevisionResolutionError
+from .errors import SafetensorsParsingError as SafetensorsParsingError
 from .file_download import (  # noqa: F401  (upstream's hf_api imports these)
     REGEX_COMMIT_HASH,
     DryRunFileInfo,
@@ -108,13 +108,6 @@ from .file_download import (  # noqa: F401  (upstream's hf_api imports these)
     repo_folder_name,
 )
 from .repocard_data import DatasetCardData, ModelCardData, SpaceCardData  # noqa: F401  (upstream imports them here)
-from .utils._auth import _get_token_from_environment, _get_token_from_file, _get_token_from_google_colab, get_token
-from .utils._headers import build_hf_headers
-from .utils._hf_uris import HfUri, parse_hf_uri  # noqa: F401  (upstream imports them here)
-from .utils._http import get_session, hf_raise_for_status
-from .utils._pagination import paginate  # noqa: F401
-from .utils._paths import DEFAULT_IGNORE_PATTERNS  # noqa: F401
-from .utils._validators import validate_hf_hub_args
 from .utils import (  # noqa: F401  (upstream's hf_api imports these)
     are_progress_bars_disabled,
     chunk_iterable,
@@ -129,7 +122,14 @@ from .utils import (  # noqa: F401  (upstream's hf_api imports these)
     silent_tqdm,
 )
 from .utils import tqdm as hf_tqdm  # noqa: F401
+from .utils._auth import _get_token_from_environment, _get_token_from_file, _get_token_from_google_colab, get_token
+from .utils._headers import build_hf_headers
+from .utils._hf_uris import HfUri, parse_hf_uri  # noqa: F401  (upstream imports them here)
+from .utils._http import get_session, hf_raise_for_status
+from .utils._pagination import paginate  # noqa: F401
+from .utils._paths import DEFAULT_IGNORE_PATTERNS  # noqa: F401
 from .utils._runtime import is_xet_available  # noqa: F401
+from .utils._validators import validate_hf_hub_args
 from .utils._verification import collect_local_files, resolve_local_root, verify_maps  # noqa: F401
 
 logger = logging.get_logger(__name__)

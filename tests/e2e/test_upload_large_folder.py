@@ -77,7 +77,10 @@ def test_many_small_and_some_lfs_files_in_several_commits(local_hub, alice_token
     report = capsys.readouterr().out
     assert report.startswith("\n\n\n---------- ")
     assert "Files:   hashed 0/166 (0.0/4.7M) | pre-uploaded: 0/0 (0.0/4.7M) (+166 unsure) | committed: 0/166" in report
-    assert "Workers: hashing: 0 | get upload mode: 0 | pre-uploading: 0 | committing: 0 | waiting: 0\n" + "-" * 51 in report
+    assert (
+        "Workers: hashing: 0 | get upload mode: 0 | pre-uploading: 0 | committing: 0 | waiting: 0\n" + "-" * 51
+        in report
+    )
 
     # State on disk, byte for byte: timestamp, size, ignored, sha256, mode, remote oid, uploaded, committed.
     cache = folder / ".cache" / "huggingface"
@@ -118,7 +121,10 @@ def test_allow_patterns_and_a_branch(local_hub, alice_token, tmp_path: Path) -> 
         api.upload_large_folder(
             REPO, folder, repo_type="model", revision="dev", allow_patterns=["weights/*"], print_report=False
         )
-    assert set(tree(local_hub.endpoint, alice_token, REPO, revision="dev")) == {".gitattributes", "weights/shard-0.bin"}
+    assert set(tree(local_hub.endpoint, alice_token, REPO, revision="dev")) == {
+        ".gitattributes",
+        "weights/shard-0.bin",
+    }
     assert set(tree(local_hub.endpoint, alice_token, REPO)) == {".gitattributes"}
 
 

@@ -45,7 +45,9 @@ def test_save_and_read_round_trip(folder: Path) -> None:
         size=5, should_ignore=False, sha256="ab" * 32, upload_mode="lfs", remote_oid="cd" * 32, is_uploaded=True
     )
     metadata.save(paths)
-    assert paths.metadata_path.read_bytes().split(b"\n", 1)[1] == f"5\n0\n{'ab' * 32}\nlfs\n{'cd' * 32}\n1\n0\n".encode()
+    assert (
+        paths.metadata_path.read_bytes().split(b"\n", 1)[1] == f"5\n0\n{'ab' * 32}\nlfs\n{'cd' * 32}\n1\n0\n".encode()
+    )
     assert read_upload_metadata(folder, "sub/file.bin") == metadata
 
 

@@ -49,7 +49,9 @@ def lfs_enable_largefiles(
         raise CLIError("This does not look like a valid git repo.")
     subprocess.run(["git", "config", "lfs.customtransfer.multipart.path", "hf"], check=True, cwd=local_path)
     subprocess.run(
-        ["git", "config", "lfs.customtransfer.multipart.args", LFS_MULTIPART_UPLOAD_COMMAND], check=True, cwd=local_path
+        ["git", "config", "lfs.customtransfer.multipart.args", LFS_MULTIPART_UPLOAD_COMMAND],
+        check=True,
+        cwd=local_path,
     )
     out.result("Local repo set up for largefiles", path=local_path)
 
