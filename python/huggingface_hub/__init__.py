@@ -174,6 +174,7 @@ _SUBMOD_ATTRS: dict[str, list[str]] = {
         "update_repo_settings",
         "upload_file",
         "upload_folder",
+        "upload_large_folder",
         "verify_repo_checksums",
         "whoami",
     ],
@@ -401,6 +402,7 @@ if TYPE_CHECKING:  # static view of the lazy names, for type checkers and IDEs
         update_repo_settings as update_repo_settings,
         upload_file as upload_file,
         upload_folder as upload_folder,
+        upload_large_folder as upload_large_folder,
         verify_repo_checksums as verify_repo_checksums,
         whoami as whoami,
     )

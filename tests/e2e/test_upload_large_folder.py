@@ -2,6 +2,7 @@
 
 import hashlib
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -77,10 +78,9 @@ def test_many_small_and_some_lfs_files_in_several_commits(local_hub, alice_token
     report = capsys.readouterr().out
     assert report.startswith("\n\n\n---------- ")
     assert "Files:   hashed 0/166 (0.0/4.7M) | pre-uploaded: 0/0 (0.0/4.7M) (+166 unsure) | committed: 0/166" in report
-    assert (
-        "Workers: hashing: 0 | get upload mode: 0 | pre-uploading: 0 | committing: 0 | waiting: 0\n" + "-" * 51
-        in report
-    )
+    # Workers are already running: the counts may be 0 or 1.
+    workers = r"Workers: hashing: \d \| get upload mode: \d \| pre-uploading: \d \| committing: \d \| waiting: \d"
+    assert re.search(workers + r"\n-{51}\n$", report)
 
     # State on disk, byte for byte: timestamp, size, ignored, sha256, mode, remote oid, uploaded, committed.
     cache = folder / ".cache" / "huggingface"
@@ -168,7 +168,8 @@ class _RecordingApi(HfApi):
 
     def preupload_lfs_files(self, repo_id, additions, **kwargs):  # type: ignore[no-untyped-def, override]
         additions = list(additions)
-        self.preuploaded.extend(op.path_in_repo for op in additions)
+        # What this call really sends (create_commit calls it too, for everything, once uploaded).
+        self.preuploaded.extend(op.path_in_repo for op in additions if op._upload_mode == "lfs" and not op._is_uploaded)
         return super().preupload_lfs_files(repo_id, additions, **kwargs)
 
 
@@ -199,6 +200,8 @@ def test_resumes_after_sigkill_without_redoing_committed_files(local_hub, alice_
     committed_before = {name for name, state in before.items() if state.endswith(b"\n1\n")}
     uploaded_before = {name for name, state in before.items() if state.split(b"\n")[6] == b"1"}
     assert 0 < len(committed_before) <= 50  # one batch of the first size
+    # With under 150 files, the first commit waits for everything else: LFS objects are uploaded, not all committed.
+    assert uploaded_before - committed_before
     assert set(tree(local_hub.endpoint, alice_token, REPO)) - {".gitattributes"} == committed_before
 
     api = _RecordingApi(endpoint=local_hub.endpoint, token=alice_token)
