@@ -95,8 +95,8 @@ def test_local_path_defaults_and_errors(local_hub, alice_token, tmp_path: Path) 
     remote = tree(local_hub.endpoint, alice_token, "alice/my-model")
     assert "a.txt" in remote and "b.txt" in remote and "c.json" not in remote
 
-    # An hf:// URI gives the type, the revision and the folder in the repository.
-    uri = hf(local_hub, alice_token, tmp_path, "upload", "hf://datasets/alice/ds/sub", "a.txt")
+    # An hf:// URI gives the type, the revision and the path in the repository.
+    uri = hf(local_hub, alice_token, tmp_path, "upload", "hf://datasets/alice/ds/sub/a.txt", "a.txt")
     assert uri.returncode == 0, uri.stderr
     assert read(local_hub.endpoint, alice_token, "alice/ds", "sub/a.txt", repo_type="dataset") == b"a"
     twice = hf(local_hub, alice_token, tmp_path, "upload", "hf://datasets/alice/ds", "a.txt", "--revision", "dev")
