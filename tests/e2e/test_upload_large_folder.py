@@ -169,7 +169,9 @@ class _RecordingApi(HfApi):
     def preupload_lfs_files(self, repo_id, additions, **kwargs):  # type: ignore[no-untyped-def, override]
         additions = list(additions)
         # What this call really sends (create_commit calls it too, for everything, once uploaded).
-        self.preuploaded.extend(op.path_in_repo for op in additions if op._upload_mode == "lfs" and not op._is_uploaded)
+        self.preuploaded.extend(
+            op.path_in_repo for op in additions if op._upload_mode == "lfs" and not op._is_uploaded
+        )
         return super().preupload_lfs_files(repo_id, additions, **kwargs)
 
 
