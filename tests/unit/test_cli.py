@@ -80,6 +80,7 @@ class TestHelp:
             "serve",
             "spaces",
             "upload",
+            "upload-large-folder",
         ]
         help_commands = run.stdout.split("Help commands:\n")[1].split("\n\n")[0]
         assert [line.split()[0] for line in help_commands.strip().splitlines()] == ["env", "version"]
