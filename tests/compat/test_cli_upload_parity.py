@@ -1,5 +1,5 @@
-"""`hf upload-large-folder`, `hf repos delete-files` and `hf repo-files delete` print what upstream's `hf` 1.29 prints,
-run against the same local Hub.
+"""`hf upload` (with `hf://` URIs), `hf upload-large-folder`, `hf repos delete-files` and `hf repo-files delete` print
+what upstream's `hf` 1.29 prints, run against the same local Hub.
 
 Each side works on repositories (and local folders) of its own, `o-...` for ours and `u-...` for upstream's; names,
 commit ids, dates and temporary paths are aligned before comparing.
@@ -28,7 +28,7 @@ HELP_PAGES = [
 
 FILES = {"a.json": b"{}", "b.json": b"[]", "docs/x.txt": b"x", "docs/y.txt": b"y", "keep.md": b"k"}
 
-# `@` stands for `o` in our run and `u` in upstream's.
+# `@-` stands for `o-` in our run and `u-` in upstream's.
 DELETIONS = [
     ["repos", "delete-files", "alice/@-del", "*.json"],
     ["repos", "delete-files", "alice/@-del", "docs/", "--commit-message", "Bye docs", "--format", "agent"],
@@ -70,8 +70,8 @@ def _normalised(run: Run, tmp_path: Path) -> Run:
 
 def _both(hub, upstream_python: Path, tmp_path: Path, args: list[str]) -> tuple[Run, Run]:
     endpoint, token = hub
-    ours_args = [arg.replace("@", "o").replace("<side>", "ours") for arg in args]
-    theirs_args = [arg.replace("@", "u").replace("<side>", "up") for arg in args]
+    ours_args = [arg.replace("@-", "o-").replace("<side>", "ours") for arg in args]
+    theirs_args = [arg.replace("@-", "u-").replace("<side>", "up") for arg in args]
     ours = _normalised(run_cli(endpoint.endpoint, token, tmp_path / "ours-home", *ours_args), tmp_path)
     theirs = _normalised(
         run_cli(endpoint.endpoint, token, tmp_path / "up-home", *theirs_args, python=upstream_python), tmp_path
@@ -112,3 +112,25 @@ def test_upload_large_folder(hub, upstream_python: Path, tmp_path: Path) -> None
     endpoint, token = hub
     ours, theirs = (tree(endpoint.endpoint, token, f"alice/{side}-big") for side in "ou")
     assert set(ours) == set(theirs) and "sub/notes.txt" in ours and "debug.log" not in ours
+
+
+def test_upload_with_hf_uris(hub, upstream_python: Path, tmp_path: Path) -> None:
+    for side in ("ours", "up"):
+        (tmp_path / side).mkdir()
+        (tmp_path / side / "a.txt").write_text("a")
+    file = str(tmp_path / "<side>" / "a.txt")
+    for args in [
+        ["upload", "hf://datasets/alice/@-ds/sub/a.txt", file],
+        ["upload", "hf://datasets/alice/@-ds@main", file, "--format", "agent"],
+        ["upload", "hf://alice/@-m", file, "b.txt", "-q"],
+        ["upload", "hf://datasets/alice/@-ds/sub", file, "x.txt"],
+        ["upload", "hf://datasets/alice/@-ds", file, "--revision", "dev"],
+        ["upload", "hf://datasets/alice/@-ds", file, "--repo-type", "model"],
+        ["upload", "hf://buckets/alice/@-b", file],
+        ["upload", "hf://nope/alice/@-ds", file],
+    ]:
+        _both(hub, upstream_python, tmp_path, args)
+    endpoint, token = hub
+    assert set(tree(endpoint.endpoint, token, "alice/o-ds", repo_type="dataset")) == set(
+        tree(endpoint.endpoint, token, "alice/u-ds", repo_type="dataset")
+    )
