@@ -345,9 +345,12 @@ def _worker_job(status: LargeUploadStatus, api: "HfApi", repo_id: str, repo_type
                 continue
 
         if job is WorkerJob.SHA256:
-            ok = _run(_compute_sha256, items, "Failed to compute sha256")
+            _run(_compute_sha256, items, "Failed to compute sha256")
             with status.lock:
-                (status.queue_get_upload_mode if ok else status.queue_sha256).extend(items)
+                # Files hashed before a failure go on; only the failed ones are hashed again.
+                for item in items:
+                    hashed = item[1].sha256 is not None
+                    (status.queue_get_upload_mode if hashed else status.queue_sha256).append(item)
                 status.nb_workers_sha256 -= 1
                 status.changed.notify_all()
 
@@ -473,29 +476,63 @@ def _pop_hash_batch(queue: deque[JOB_ITEM_T]) -> list[JOB_ITEM_T]:
 
 
 def _compute_sha256(items: list[JOB_ITEM_T]) -> None:
-    """Hash the files (in parallel, in Rust) and save each digest."""
-    digests = sha.sha256_files([paths.file_path for paths, _ in items])
+    """Hash the files (in parallel, in Rust) and save each digest.
+
+    If the batch fails (a file vanished or cannot be read), the files are hashed one by one so that the others
+    still go on; the first error is raised once every file was tried.
+    """
+    try:
+        digests = sha.sha256_files([paths.file_path for paths, _ in items])
+    except Exception:
+        if len(items) == 1:
+            raise
+        digests = None
+    if digests is None:
+        errors = []
+        for item in items:
+            try:
+                _compute_sha256([item])
+            except Exception as e:
+                errors.append(e)
+        if errors:
+            raise errors[0]
+        return
     for (paths, metadata), digest in zip(items, digests, strict=True):
         metadata.sha256 = digest.hex()
         metadata.save(paths)
 
 
 def _get_upload_mode(items: list[JOB_ITEM_T], api: "HfApi", repo_id: str, repo_type: str, revision: str) -> None:
-    """Ask the Hub (preupload) how each file is stored, whether it is ignored and what it holds at that path."""
-    additions = [_addition(item) for item in items]
-    _fetch_upload_modes(
-        additions=additions,
-        repo_type=repo_type,
-        repo_id=repo_id,
-        headers=api._build_hf_headers(),
-        revision=quote(revision, safe=""),
-        endpoint=api.endpoint,
-    )
-    for (paths, metadata), addition in zip(items, additions, strict=True):
+    """Ask the Hub (preupload) how each file is stored, whether it is ignored and what it holds at that path.
+
+    A file that can no longer be read is left out (its mode stays unknown, so it is asked about again) and its error
+    raised after the others were handled.
+    """
+    readable: list[JOB_ITEM_T] = []
+    additions: list[CommitOperationAdd] = []
+    errors: list[OSError] = []
+    for item in items:
+        try:
+            additions.append(_addition(item))
+            readable.append(item)
+        except OSError as e:
+            errors.append(e)
+    if additions:
+        _fetch_upload_modes(
+            additions=additions,
+            repo_type=repo_type,
+            repo_id=repo_id,
+            headers=api._build_hf_headers(),
+            revision=quote(revision, safe=""),
+            endpoint=api.endpoint,
+        )
+    for (paths, metadata), addition in zip(readable, additions, strict=True):
         metadata.upload_mode = addition._upload_mode
         metadata.should_ignore = addition._should_ignore
         metadata.remote_oid = addition._remote_oid
         metadata.save(paths)
+    if errors:
+        raise errors[0]
 
 
 def _preupload_lfs(items: list[JOB_ITEM_T], api: "HfApi", repo_id: str, repo_type: str, revision: str) -> None:

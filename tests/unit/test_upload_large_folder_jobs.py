@@ -1,5 +1,6 @@
 """upload_large_folder's scheduling without a Hub: which job a worker takes next, commit batch sizes, the report."""
 
+import hashlib
 import io
 import logging
 import time
@@ -140,3 +141,32 @@ def test_limits_warnings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog
     )
     assert any(m.startswith("Folder 'root' contains 3 entries (2 files and 1 subdirectories).") for m in messages)
     assert not any("Folder 'a'" in m for m in messages)  # 1 file + 1 sub-folder: within 2
+
+
+def test_a_file_that_cannot_be_hashed_does_not_hold_back_the_others(tmp_path: Path) -> None:
+    items = _items(tmp_path, [{}] * 3)
+    items[1][0].file_path.unlink()
+    with pytest.raises(OSError):
+        ulf._compute_sha256(items)
+    assert [metadata.sha256 is not None for _, metadata in items] == [True, False, True]
+    assert items[0][0].metadata_path.read_text().split("\n")[3] == hashlib.sha256(b"x" * 10).hexdigest()
+
+
+def test_a_vanished_file_does_not_hold_back_the_upload_modes_of_the_others(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    items = _items(tmp_path, [HASHED] * 3)
+    items[0][0].file_path.unlink()
+    asked: list[str] = []
+
+    def fetch(additions, **kwargs):  # type: ignore[no-untyped-def]  # the Hub's answer: all regular
+        for addition in additions:
+            asked.append(addition.path_in_repo)
+            addition._upload_mode, addition._should_ignore, addition._remote_oid = "regular", False, None
+
+    monkeypatch.setattr(ulf, "_fetch_upload_modes", fetch)
+    api = type("Api", (), {"endpoint": "http://hub", "_build_hf_headers": lambda self: {}})()
+    with pytest.raises(FileNotFoundError):
+        ulf._get_upload_mode(items, api, "alice/x", "model", "main")  # type: ignore[arg-type]
+    assert asked == ["f1", "f2"]
+    assert [metadata.upload_mode for _, metadata in items] == [None, "regular", "regular"]
