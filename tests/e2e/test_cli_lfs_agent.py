@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import requests
 
 from tests.e2e._cli_runner import run_cli
@@ -139,3 +140,56 @@ def test_enable_largefiles_configures_git(local_hub, tmp_path: Path) -> None:
     assert missing.returncode == 1 and "This does not look like a valid git repo." in missing.stderr
     # Hidden commands: not listed in the help.
     assert "lfs-" not in run_cli(local_hub.endpoint, None, tmp_path / "home", "--help").stdout
+
+
+def _has_git_lfs() -> bool:
+    try:
+        return subprocess.run(["git", "lfs", "version"], capture_output=True).returncode == 0
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not _has_git_lfs(), reason="git-lfs is not installed")
+def test_git_lfs_pushes_a_large_file_through_the_agent(local_hub, alice_token, tmp_path: Path) -> None:
+    """Real git-lfs, told by `hf lfs-enable-largefiles` to use the agent, pushes an object above the multipart
+    threshold. Only the LFS objects are pushed (`git lfs push --object-id`): the local Hub has no git smart-HTTP."""
+    create_repo(local_hub.endpoint, alice_token, REPO)
+    repo = tmp_path / "clone"
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("HF_", "GIT_TRACE"))}
+    # `hf` (this package's console script) must be on the PATH: git-lfs starts the agent as `hf lfs-multipart-upload`.
+    env.update(PATH=os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", ""), GIT_TERMINAL_PROMPT="0")
+    env.update(HF_HOME=str(tmp_path / "home"), HF_HUB_DISABLE_UPDATE_CHECK="1", HF_HUB_DISABLE_TELEMETRY="1")
+
+    def git(*args: str) -> str:
+        result = subprocess.run(["git", *args], cwd=repo, env=env, capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, (args, result.stderr)
+        return result.stdout
+
+    repo.mkdir()
+    git("init", "-q")
+    git("lfs", "install", "--local")
+    git("remote", "add", "origin", f"{local_hub.endpoint}/{REPO}")
+    git("config", "lfs.url", f"{local_hub.endpoint}/{REPO}.git/info/lfs")
+    git("config", "http.extraHeader", f"Authorization: Bearer {alice_token}")
+    git("config", "lfs.locksverify", "false")
+    enabled = subprocess.run(
+        [sys.executable, "-m", "huggingface_hub.cli.hf", "lfs-enable-largefiles", str(repo)],
+        env=env,
+        capture_output=True,
+        timeout=120,
+    )
+    assert enabled.returncode == 0
+    content = random_bytes(SIZE, seed=2)
+    (repo / "big.bin").write_bytes(content)
+    oid = hashlib.sha256(content).hexdigest()
+    git("lfs", "track", "*.bin")
+    git("add", ".gitattributes", "big.bin")  # the clean filter stores the object under .git/lfs
+
+    env["GIT_TRACE"] = "1"  # shows which transfer adapter git-lfs used
+    pushed = subprocess.run(
+        ["git", "lfs", "push", "origin", "--object-id", oid], cwd=repo, env=env, capture_output=True, text=True
+    )
+    assert pushed.returncode == 0, pushed.stderr
+    assert 'starting transfer adapter "multipart"' in pushed.stderr
+    assert "'hf lfs-multipart-upload'" in pushed.stderr
+    assert "actions" not in _batch(local_hub.endpoint, alice_token, oid, SIZE)
