@@ -93,7 +93,7 @@ def upload_large_folder_internal(
         ignore_patterns = []
     elif isinstance(ignore_patterns, str):
         ignore_patterns = [ignore_patterns]
-    ignore_patterns += DEFAULT_IGNORE_PATTERNS  # in place, like `filter_repo_objects` callers upstream
+    ignore_patterns += DEFAULT_IGNORE_PATTERNS  # extends the caller's list in place, as upstream does
     if num_workers is None:
         num_workers = max((os.cpu_count() or 1) // 2, 1)
 
