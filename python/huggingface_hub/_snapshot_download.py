@@ -173,6 +173,10 @@ def snapshot_download(
     else:
         plan = _plan_cache(context, filtered, entries)
     if dry_run:
+        # Nothing is downloaded, but upstream still draws its bars (every file counted as fetched).
+        progress = SnapshotProgress(len(filtered), tqdm_class=tqdm_class, dry_run=True)
+        progress.file_done(len(filtered))
+        progress.close()
         return plan.dry_run
     _execute(plan, filtered, max_workers=max_workers, tqdm_class=tqdm_class)
     if local_dir is not None:
@@ -278,7 +282,8 @@ def _plan_cache(context: _Context, paths: list[str], entries: dict[str, TreeCach
 
 def _execute(plan: _Plan, paths: list[str], *, max_workers: int, tqdm_class: Any | None) -> None:
     sizes = [job.expected_size or 0 for job in plan.jobs]
-    progress = SnapshotProgress(len(paths), sum(sizes), tqdm_class=tqdm_class)
+    progress = SnapshotProgress(len(paths), tqdm_class=tqdm_class)
+    progress.set_sizes(sizes)
     progress.file_done(plan.ready)
     finished: set[int] = set()
 
@@ -289,16 +294,21 @@ def _execute(plan: _Plan, paths: list[str], *, max_workers: int, tqdm_class: Any
                 finished.add(index)
                 progress.file_done()
 
+    error: BaseException | None = None
     try:
         results, error = run_downloads(plan.jobs, progress=on_progress, max_files=max(1, max_workers))
         for index, (result, after) in enumerate(zip(results, plan.after_download, strict=True)):
+            if result.status == "downloaded":
+                progress.finish(index, sizes[index])
             if result.status in ("downloaded", "present"):
                 after(result.status)
                 if index not in finished:
                     finished.add(index)
                     progress.file_done()
-    finally:
-        progress.close()
+    except BaseException:
+        progress.close(completed=False)
+        raise
+    progress.close(completed=error is None)
     if error is not None:
         raise error
 
