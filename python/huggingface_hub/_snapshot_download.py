@@ -101,12 +101,14 @@ def snapshot_download(
     """
     if cache_dir is None:
         cache_dir = constants.HF_HUB_CACHE
+    # Absolute and `~`-expanded, like upstream: the returned snapshot path is absolute.
+    cache_dir = str(Path(cache_dir).expanduser().resolve())
+    if local_dir is not None:
+        local_dir = str(Path(local_dir).expanduser().resolve())
     if revision is None:
         revision = constants.DEFAULT_REVISION
     resolved = getattr(revision, "resolved", None)
     revision = str(resolved) if isinstance(resolved, str) and resolved else str(revision)
-    if isinstance(cache_dir, Path):
-        cache_dir = str(cache_dir)
     if repo_type is None:
         repo_type = "model"
     if repo_type not in constants.REPO_TYPES_WITH_KERNEL:
