@@ -16,7 +16,7 @@ not a terminal.
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-from ._http_get import HEADER_FILENAME_PATTERN
+from ._http_get import filename_from_content_disposition
 from .utils import logging
 from .utils.tqdm import _create_progress_bar
 from .utils.tqdm import tqdm as hf_tqdm
@@ -32,12 +32,6 @@ def _close(bar: Any) -> None:
     close = getattr(bar, "close", None)
     if callable(close):
         close()
-
-
-def filename_from_content_disposition(value: str | None) -> str | None:
-    """`model.bin` from `attachment; filename="model.bin";` (upstream's pattern), else None."""
-    match = HEADER_FILENAME_PATTERN.search(value or "")
-    return match.group("filename") if match else None
 
 
 def displayed_filename(url: str, content_disposition: str | None = None) -> str:
