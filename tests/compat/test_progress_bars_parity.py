@@ -40,6 +40,8 @@ COMMANDS = [
     ["download", "alice/demo", "data/", "--local-dir", "{home}/out"],
     ["download", "alice/demo", "--dry-run"],
     ["download", "alice/demo", "config.json", "data/a.txt", "--cache-dir", "{home}/other"],
+    ["download", "alice/demo", "--cache-dir", "{home}/quiet", "-q"],  # no bars in quiet, JSON and agent modes
+    ["download", "alice/demo", "weights/model.bin", "--cache-dir", "{home}/json", "--json"],
 ]
 TRANSIENT = ("Downloading bytes:", "Reconstructing (incomplete total...):")
 MODES = {"pipe": ({}, False), "pipe-forced": ({"TQDM_POSITION": "-1"}, False), "terminal": ({}, True)}
