@@ -34,18 +34,19 @@ def _close(bar: Any) -> None:
         close()
 
 
-def displayed_filename(url: str, content_disposition: str | None = None) -> str:
+def displayed_filename(url: str, content_disposition: str | None = None, location: str | None = None) -> str:
     """What upstream's `http_get` bar shows for a download of `url`.
 
     Upstream reads the name from the GET answer's `Content-Disposition`. Here the bar is named before the
     engine sends the GET, so the name comes from the HEAD answer (same headers when there was no redirect)
-    or, for a redirect to a CDN, from the signed URL's `response-content-disposition` parameter, which is
-    the header the CDN will answer with.
+    or, when the file redirects to a CDN (`location`, which `url` may be or may redirect to), from the signed
+    URL's `response-content-disposition` parameter, which is the header the CDN answers with.
     """
     name = filename_from_content_disposition(content_disposition)
-    if name is None:
-        values = parse_qs(urlparse(url).query).get("response-content-disposition")
-        name = filename_from_content_disposition(values[0]) if values else None
+    for candidate in (location, url):
+        if name is None and candidate:
+            values = parse_qs(urlparse(candidate).query).get("response-content-disposition")
+            name = filename_from_content_disposition(values[0]) if values else None
     name = name or url
     return f"(…){name[-40:]}" if len(name) > 40 else name
 

@@ -626,7 +626,9 @@ def _get_metadata_or_catch_error(
                 download_headers = {k: v for k, v in headers.items() if k.lower() != "authorization"}
         return _Metadata(
             url=download_url, download_headers=download_headers,
-            displayed_filename=displayed_filename(download_url, getattr(metadata, "_content_disposition", None)),
+            displayed_filename=displayed_filename(
+                download_url, getattr(metadata, "_content_disposition", None), metadata.location
+            ),
             etag=metadata.etag,
             commit_hash=metadata.commit_hash, size=metadata.size, xet_file_data=metadata.xet_file_data,
         )  # fmt: skip

@@ -39,6 +39,11 @@ def test_displayed_filename_is_upstreams(url: str, header: str | None, expected:
     assert displayed_filename(url, header) == expected
 
 
+def test_xet_file_fetched_from_resolve_url_is_named_after_its_cdn_redirect() -> None:
+    # Without Xet transfers, a Xet file is fetched from its resolve URL, which redirects to the CDN.
+    assert displayed_filename("http://h/a/resolve/main/m.safetensors", None, CDN) == "model.safetensors"
+
+
 class Recording:
     """A `tqdm_class` that keeps what it was given."""
 
