@@ -46,7 +46,8 @@ for include_revisions in (False, True):
         except ValueError as error:
             out[f"error {bad}"] = str(error)
 
-models = [repo for repo in info.repos if repo.repo_type == "model" and len(repo.revisions) > 1]
+# `info.repos` is a set: pick by name, not by iteration order.
+models = sorted((r for r in info.repos if r.repo_type == "model" and len(r.revisions) > 1), key=lambda r: r.cache_id)
 selected = {models[0]: frozenset(sorted(models[0].revisions, key=lambda r: r.commit_hash)[:1])}
 selected.update({repo: frozenset(repo.revisions) for repo in info.repos if repo.repo_type == "dataset"})
 out["counts"] = list(vars(c.summarize_deletions(selected_by_repo=selected)).values())
