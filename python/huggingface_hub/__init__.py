@@ -37,6 +37,7 @@ _SUBMOD_ATTRS: dict[str, list[str]] = {
         "ResolvedRevision",
     ],
     "_snapshot_download": [
+        "get_cached_repo_tree",
         "snapshot_download",
     ],
     "_space_api": [
@@ -265,6 +266,7 @@ if TYPE_CHECKING:  # static view of the lazy names, for type checkers and IDEs
         ResolvedRevision as ResolvedRevision,
     )
     from ._snapshot_download import (
+        get_cached_repo_tree as get_cached_repo_tree,
         snapshot_download as snapshot_download,
     )
     from ._space_api import (

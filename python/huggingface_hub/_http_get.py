@@ -159,6 +159,11 @@ def _range_from(existing: str | None, resume_size: int) -> str:
     return f"bytes={start}-{end_text}"
 
 
-def _filename_from(response: requests.Response) -> str | None:
-    match = HEADER_FILENAME_PATTERN.search(response.headers.get("Content-Disposition") or "")
+def filename_from_content_disposition(value: str | None) -> str | None:
+    """`model.bin` from `attachment; filename="model.bin";` (upstream's pattern), else None."""
+    match = HEADER_FILENAME_PATTERN.search(value or "")
     return match.group("filename") if match else None
+
+
+def _filename_from(response: requests.Response) -> str | None:
+    return filename_from_content_disposition(response.headers.get("Content-Disposition"))

@@ -131,7 +131,7 @@ def _hf_hub_download_to_local_dir(
         partial=str(paths.incomplete_path(etag)), lock=str(paths.lock_path), expected_size=size,
         sha256=etag if REGEX_SHA256.match(etag) else None, replace=True,
     )  # fmt: skip
-    _download_one(job, filename, tqdm_class)
+    _download_one(job, metadata.displayed_filename or job.url, tqdm_class)
     write_download_metadata(local_dir=local_dir, filename=filename, commit_hash=commit_hash, etag=etag)
     return str(paths.file_path)
 

@@ -18,9 +18,12 @@ from . import constants
 from ._cache_layout import _create_symlink, _get_pointer_path, repo_folder_name
 from ._download_progress import SnapshotProgress
 from ._local_folder import _create_cachedir_tag, _validate_relative_filename
+from ._repo_types import RepoFile
+from ._revision import ResolvedRevision
 from ._transfer import DownloadJob, run_downloads
 from ._tree_cache import TreeCacheEntry, read_tree_cache, tree_cache_folder_for_local_dir, write_tree_cache
 from .errors import (
+    CachedRepoTreeNotFoundError,
     DryRunError,
     GatedRepoError,
     HfHubHTTPError,
@@ -30,7 +33,7 @@ from .errors import (
     RepositoryNotFoundError,
     RevisionNotFoundError,
 )
-from .file_download import REGEX_COMMIT_HASH, REGEX_SHA256, DryRunFileInfo, hf_hub_url
+from .file_download import REGEX_COMMIT_HASH, REGEX_SHA256, DryRunFileInfo, hf_hub_download, hf_hub_url  # noqa: F401
 from .utils import (
     build_hf_headers,
     filter_repo_objects,
@@ -98,12 +101,14 @@ def snapshot_download(
     """
     if cache_dir is None:
         cache_dir = constants.HF_HUB_CACHE
+    # Absolute and `~`-expanded, like upstream: the returned snapshot path is absolute.
+    cache_dir = str(Path(cache_dir).expanduser().resolve())
+    if local_dir is not None:
+        local_dir = str(Path(local_dir).expanduser().resolve())
     if revision is None:
         revision = constants.DEFAULT_REVISION
     resolved = getattr(revision, "resolved", None)
     revision = str(resolved) if isinstance(resolved, str) and resolved else str(revision)
-    if isinstance(cache_dir, Path):
-        cache_dir = str(cache_dir)
     if repo_type is None:
         repo_type = "model"
     if repo_type not in constants.REPO_TYPES_WITH_KERNEL:
@@ -139,11 +144,7 @@ def snapshot_download(
             allow_patterns=allow_patterns, ignore_patterns=ignore_patterns, dry_run=dry_run,
         )  # fmt: skip
 
-    tree_folder = (
-        tree_cache_folder_for_local_dir(str(local_dir))
-        if local_dir is not None
-        else os.path.join(storage_folder, "trees")
-    )
+    tree_folder = tree_cache_folder_for_local_dir(str(local_dir)) if local_dir is not None else storage_folder
     entries = read_tree_cache(tree_folder, commit_hash)
     if entries is None:
         entries = _list_tree(api_endpoint, repo_type, repo_id, commit_hash, hf_headers)
@@ -174,6 +175,10 @@ def snapshot_download(
     else:
         plan = _plan_cache(context, filtered, entries)
     if dry_run:
+        # Nothing is downloaded, but upstream still draws its bars (every file counted as fetched).
+        progress = SnapshotProgress(len(filtered), tqdm_class=tqdm_class, dry_run=True)
+        progress.file_done(len(filtered))
+        progress.close()
         return plan.dry_run
     _execute(plan, filtered, max_workers=max_workers, tqdm_class=tqdm_class)
     if local_dir is not None:
@@ -279,7 +284,8 @@ def _plan_cache(context: _Context, paths: list[str], entries: dict[str, TreeCach
 
 def _execute(plan: _Plan, paths: list[str], *, max_workers: int, tqdm_class: Any | None) -> None:
     sizes = [job.expected_size or 0 for job in plan.jobs]
-    progress = SnapshotProgress(len(paths), sum(sizes), tqdm_class=tqdm_class)
+    progress = SnapshotProgress(len(paths), tqdm_class=tqdm_class)
+    progress.set_sizes(sizes)
     progress.file_done(plan.ready)
     finished: set[int] = set()
 
@@ -290,16 +296,21 @@ def _execute(plan: _Plan, paths: list[str], *, max_workers: int, tqdm_class: Any
                 finished.add(index)
                 progress.file_done()
 
+    error: BaseException | None = None
     try:
         results, error = run_downloads(plan.jobs, progress=on_progress, max_files=max(1, max_workers))
         for index, (result, after) in enumerate(zip(results, plan.after_download, strict=True)):
+            if result.status == "downloaded":
+                progress.finish(index, sizes[index])
             if result.status in ("downloaded", "present"):
                 after(result.status)
                 if index not in finished:
                     finished.add(index)
                     progress.file_done()
-    finally:
-        progress.close()
+    except BaseException:
+        progress.close(completed=False)
+        raise
+    progress.close(completed=error is None)
     if error is not None:
         raise error
 
@@ -377,7 +388,7 @@ def _offline_snapshot(
             snapshot_folder = os.path.join(storage_folder, "snapshots", commit_hash)
             if os.path.exists(snapshot_folder):
                 _raise_if_incomplete_snapshot(
-                    repo_id, revision, commit_hash, snapshot_folder, os.path.join(storage_folder, "trees"),
+                    repo_id, revision, commit_hash, snapshot_folder, storage_folder,
                     allow_patterns, ignore_patterns, reason,
                 )  # fmt: skip
                 return snapshot_folder
@@ -444,3 +455,78 @@ def _raise_if_incomplete_snapshot(
         " complete the snapshot.",
         snapshot_path=snapshot_folder,
     )
+
+
+@validate_hf_hub_args
+def get_cached_repo_tree(
+    repo_id: str,
+    *,
+    repo_type: str | None = None,
+    revision: str | None = None,
+    cache_dir: str | Path | None = None,
+    local_dir: str | Path | None = None,
+) -> list[RepoFile]:
+    """The file list of a repo revision as cached by [`snapshot_download`], with no network call.
+
+    `snapshot_download` keeps every listed commit in `trees/<commit>.json`; this reads it back. For the
+    current listing on the Hub use [`HfApi.list_repo_tree`] instead.
+
+    Args:
+        repo_id (`str`): `namespace/name` of the repo.
+        repo_type (`str`, *optional*): `"model"` (default), `"dataset"`, `"space"` or `"kernel"`.
+        revision (`str`, *optional*): branch, tag or commit hash; the default branch by default. Branches and
+            tags are resolved to a commit through the cache's `refs/`.
+        cache_dir (`str` or `Path`, *optional*): the cache; `HF_HUB_CACHE` by default.
+        local_dir (`str` or `Path`, *optional*): read the listing a `local_dir` download kept in
+            `local_dir/.cache/huggingface/`. Branches and tags are still resolved through the main cache, where
+            `snapshot_download` records them even for `local_dir` downloads.
+
+    Returns:
+        `list[RepoFile]`: the cached files, with `path`, `size`, `blob_id` and `xet_hash` (no `lfs`).
+
+    Raises:
+        [`~errors.CachedRepoTreeNotFoundError`]: no listing is cached for this revision.
+        `ValueError`: unknown `repo_type`.
+    """
+    if cache_dir is None:
+        cache_dir = constants.HF_HUB_CACHE
+    cache_dir = str(Path(cache_dir).expanduser().resolve())
+    if local_dir is not None:
+        local_dir = str(Path(local_dir).expanduser().resolve())
+    if revision is None:
+        revision = constants.DEFAULT_REVISION
+    if repo_type is None:
+        repo_type = constants.REPO_TYPE_MODEL
+    if repo_type not in constants.REPO_TYPES_WITH_KERNEL:
+        raise ValueError(
+            f"Invalid repo type: {repo_type}. Accepted repo types are: {str(constants.REPO_TYPES_WITH_KERNEL)}"
+        )
+    storage_folder = os.path.join(cache_dir, repo_folder_name(repo_id=repo_id, repo_type=repo_type))
+    tree_folder = tree_cache_folder_for_local_dir(local_dir) if local_dir is not None else storage_folder
+
+    if isinstance(revision, ResolvedRevision):
+        commit_hash = revision.resolved
+    elif REGEX_COMMIT_HASH.match(revision):
+        commit_hash = revision
+    else:
+        ref_path = os.path.join(storage_folder, "refs", revision)
+        if not os.path.isfile(ref_path):
+            raise CachedRepoTreeNotFoundError(
+                f"No cached tree listing found for '{repo_id}' (revision '{revision}', repo_type '{repo_type}'): "
+                f"the revision is not a commit hash and no matching ref is cached in '{storage_folder}'. "
+                "Download the repo (e.g. with `snapshot_download`) to populate the cache first."
+            )
+        with open(ref_path) as f:
+            commit_hash = f.read()
+
+    entries = read_tree_cache(tree_folder, commit_hash)
+    if entries is None:
+        raise CachedRepoTreeNotFoundError(
+            f"No cached tree listing found for '{repo_id}' (revision '{revision}', commit '{commit_hash}', "
+            f"repo_type '{repo_type}') in '{tree_folder}'. Download the repo (e.g. with `snapshot_download`) "
+            "to populate the cache first."
+        )
+    return [
+        RepoFile(path=path, size=entry.size, oid=entry.blob_id, xetHash=entry.xet_hash)
+        for path, entry in entries.items()
+    ]

@@ -11,7 +11,7 @@ Module globals are looked up at call time, so tests can patch them here.
 import os
 import re
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
 from urllib.parse import quote, urlparse
@@ -28,7 +28,7 @@ from ._cache_layout import (
     are_symlinks_supported,
     repo_folder_name,
 )
-from ._download_progress import FileProgress
+from ._download_progress import FileProgress, displayed_filename
 from ._http_get import HEADER_FILENAME_PATTERN, http_get  # noqa: F401  (upstream's public low-level download helper)
 from ._local_folder import (  # noqa: F401  (upstream exposes these here too)
     _create_cachedir_tag,
@@ -114,6 +114,8 @@ class HfFileMetadata:
     location: str
     size: int | None
     xet_file_data: XetFileData | None
+    # The HEAD answer's `Content-Disposition`: names the progress bar (not part of upstream's fields).
+    _content_disposition: str | None = field(default=None, init=False, repr=False, compare=False)
 
 
 @dataclass
@@ -266,13 +268,16 @@ def get_hf_file_metadata(
         if linked_size is not None
         else (None if response.is_redirect else response.headers.get("Content-Length"))
     )
-    return HfFileMetadata(
+    metadata = HfFileMetadata(
         commit_hash=response.headers.get(constants.HUGGINGFACE_HEADER_X_REPO_COMMIT),
         etag=_normalize_etag(response.headers.get(constants.HUGGINGFACE_HEADER_X_LINKED_ETAG) or response.headers.get("ETag")),
         location=response.headers.get("Location") or str(response.url or url),
         size=_int_or_none(size),
         xet_file_data=parse_xet_file_data_from_response(response, endpoint=endpoint),
     )  # fmt: skip
+    if not response.is_redirect:  # a redirect's headers say nothing about the content
+        object.__setattr__(metadata, "_content_disposition", response.headers.get("Content-Disposition"))
+    return metadata
 
 
 @validate_hf_hub_args
@@ -523,18 +528,20 @@ def _hf_hub_download_to_cache_dir(
         partial=blob_path + ".incomplete", lock=lock_path, expected_size=metadata.size,
         sha256=etag if REGEX_SHA256.match(etag) else None, replace=force_download,
     )  # fmt: skip
-    _download_one(job, filename, tqdm_class)
+    _download_one(job, metadata.displayed_filename or job.url, tqdm_class)
     with WeakFileLock(lock_path):
         if not os.path.exists(pointer_path) or force_download:
             _create_symlink(blob_path, pointer_path, new_blob=True)
     return pointer_path
 
 
-def _download_one(job: DownloadJob, filename: str, tqdm_class: Any | None) -> None:
-    """Run one job through the engine with a progress bar; raise its error if it failed."""
-    progress = FileProgress([filename], [job.expected_size], tqdm_class)
+def _download_one(job: DownloadJob, displayed: str, tqdm_class: Any | None) -> None:
+    """Run one job through the engine with a progress bar named `displayed`; raise its error if it failed."""
+    progress = FileProgress([displayed], [job.expected_size], tqdm_class)
     try:
-        _results, error = run_downloads([job], progress=progress)
+        results, error = run_downloads([job], progress=progress)
+        if results and results[0].status == "downloaded":
+            progress.finish(0, job.expected_size if job.expected_size is not None else results[0].size)
     finally:
         progress.close()
     if error is not None:
@@ -558,6 +565,7 @@ class _Metadata:
 
     url: str | None = None
     download_headers: dict[str, str] | None = None
+    displayed_filename: str | None = None  # the progress bar's description
     etag: str | None = None
     commit_hash: str | None = None
     size: int | None = None
@@ -617,7 +625,11 @@ def _get_metadata_or_catch_error(
             if urlparse(url).netloc != urlparse(download_url).netloc:
                 download_headers = {k: v for k, v in headers.items() if k.lower() != "authorization"}
         return _Metadata(
-            url=download_url, download_headers=download_headers, etag=metadata.etag,
+            url=download_url, download_headers=download_headers,
+            displayed_filename=displayed_filename(
+                download_url, getattr(metadata, "_content_disposition", None), metadata.location
+            ),
+            etag=metadata.etag,
             commit_hash=metadata.commit_hash, size=metadata.size, xet_file_data=metadata.xet_file_data,
         )  # fmt: skip
     except (requests.exceptions.ProxyError, requests.exceptions.SSLError):

@@ -6,13 +6,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
-from urllib.parse import unquote
 
 from huggingface_hub import constants
-from huggingface_hub.errors import CLIError, HfUriError, HFValidationError
-from huggingface_hub.utils import CachedRepoInfo, CachedRevisionInfo, HFCacheInfo
+from huggingface_hub.errors import CLIError
+from huggingface_hub.utils import CachedRepoInfo, CachedRevisionInfo, HFCacheInfo, parse_hf_uri
 from huggingface_hub.utils._parsing import parse_duration, parse_size
-from huggingface_hub.utils._validators import validate_repo_id
 
 # A row of `hf cache ls`: a repo, with one of its revisions in `--revisions` mode.
 CacheEntry = tuple[CachedRepoInfo, CachedRevisionInfo | None]
@@ -57,10 +55,12 @@ class DeletionResolution:
     missing: tuple[str, ...]
 
 
-def summarize_deletions(selected: Mapping[CachedRepoInfo, frozenset[CachedRevisionInfo]]) -> CacheDeletionCounts:
+def summarize_deletions(
+    selected_by_repo: Mapping[CachedRepoInfo, frozenset[CachedRevisionInfo]],
+) -> CacheDeletionCounts:
     """Whole repos (every revision selected), revisions of other repos, and all revisions."""
     repo_count = total = in_full_repos = 0
-    for repo, revisions in selected.items():
+    for repo, revisions in selected_by_repo.items():
         total += len(revisions)
         if len(revisions) == len(repo.revisions):
             repo_count += 1
@@ -68,21 +68,36 @@ def summarize_deletions(selected: Mapping[CachedRepoInfo, frozenset[CachedRevisi
     return CacheDeletionCounts(repo_count, total - in_full_repos, total)
 
 
-def collect_cache_entries(info: HFCacheInfo, *, include_revisions: bool) -> tuple[list[CacheEntry], RepoRefsMap]:
+def build_cache_index(
+    hf_cache_info: HFCacheInfo,
+) -> tuple[dict[str, CachedRepoInfo], dict[str, tuple[CachedRepoInfo, CachedRevisionInfo]]]:
+    """Repos by lowercased cache id (`model/org/name`) and (repo, revision) by lowercased commit hash."""
+    repos_by_id: dict[str, CachedRepoInfo] = {}
+    revisions_by_hash: dict[str, tuple[CachedRepoInfo, CachedRevisionInfo]] = {}
+    for repo in hf_cache_info.repos:
+        repos_by_id[repo.cache_id.lower()] = repo
+        for revision in repo.revisions:
+            revisions_by_hash[revision.commit_hash.lower()] = (repo, revision)
+    return repos_by_id, revisions_by_hash
+
+
+def collect_cache_entries(
+    hf_cache_info: HFCacheInfo, *, include_revisions: bool
+) -> tuple[list[CacheEntry], RepoRefsMap]:
     """The rows of `hf cache ls` in default order (cache id, then commit hash), and each repo's refs."""
     entries: list[CacheEntry] = []
-    refs_by_repo: RepoRefsMap = {}
-    for repo in sorted(info.repos, key=lambda repo: (repo.repo_type, repo.repo_id.lower())):
-        refs_by_repo[repo] = frozenset(ref for revision in repo.revisions for ref in revision.refs)
+    repo_refs_map: RepoRefsMap = {}
+    for repo in sorted(hf_cache_info.repos, key=lambda repo: (repo.repo_type, repo.repo_id.lower())):
+        repo_refs_map[repo] = frozenset(ref for revision in repo.revisions for ref in revision.refs)
         if include_revisions:
             entries.extend((repo, revision) for revision in sorted(repo.revisions, key=lambda r: r.commit_hash))
         else:
             entries.append((repo, None))
     entries.sort(key=lambda entry: (entry[0].cache_id, entry[1].commit_hash if entry[1] is not None else ""))
-    return entries, refs_by_repo
+    return entries, repo_refs_map
 
 
-def compile_cache_filter(expr: str, refs_by_repo: RepoRefsMap) -> EntryFilter:
+def compile_cache_filter(expr: str, repo_refs_map: RepoRefsMap) -> EntryFilter:
     """A `--filter` expression (`size>1GB`, `type=model`, `accessed>7d`, `refs=main`...) as a row test.
 
     Raises:
@@ -112,7 +127,8 @@ def compile_cache_filter(expr: str, refs_by_repo: RepoRefsMap) -> EntryFilter:
                 timestamp = repo.last_accessed
             else:
                 timestamp = revision.last_modified if revision is not None else repo.last_modified
-            return _compare(now - timestamp, op, seconds)
+            # A time the scan could not read matches no filter rather than crashing the listing.
+            return timestamp is not None and _compare(now - timestamp, op, seconds)
 
         return age_filter
 
@@ -124,7 +140,7 @@ def compile_cache_filter(expr: str, refs_by_repo: RepoRefsMap) -> EntryFilter:
         return lambda repo, revision, _: repo.repo_type.lower() == expected
 
     def refs_filter(repo: CachedRepoInfo, revision: CachedRevisionInfo | None, _: float) -> bool:
-        refs = revision.refs if revision is not None else refs_by_repo.get(repo, frozenset())
+        refs = revision.refs if revision is not None else repo_refs_map.get(repo, frozenset())
         return expected in [ref.lower() for ref in refs]
 
     return refs_filter
@@ -164,9 +180,14 @@ def compile_cache_sort(sort_expr: str) -> tuple[Callable[[CacheEntry], tuple[Any
             return (repo.cache_id.lower(),)
         if key == "size":
             return (revision.size_on_disk if revision is not None else repo.size_on_disk,)
-        if key == "accessed":
-            return (repo.last_accessed,)
-        return (revision.last_modified if revision is not None else repo.last_modified,)
+        timestamp = (
+            repo.last_accessed
+            if key == "accessed"
+            else revision.last_modified
+            if revision is not None
+            else repo.last_modified
+        )
+        return (timestamp if timestamp is not None else 0.0,)
 
     return sort_key, reverse
 
@@ -174,13 +195,7 @@ def compile_cache_sort(sort_expr: str) -> tuple[Callable[[CacheEntry], tuple[Any
 def resolve_deletion_targets(info: HFCacheInfo, targets: list[str]) -> DeletionResolution:
     """What `hf cache rm TARGETS...` selects: full 40-hex revision hashes, `type/id` cache ids and repo-level
     `hf://` URIs, all case-insensitive; the targets found nowhere are returned as `missing`."""
-    repos_by_id: dict[str, CachedRepoInfo] = {}
-    revisions_by_hash: dict[str, tuple[CachedRepoInfo, CachedRevisionInfo]] = {}
-    for repo in info.repos:
-        repos_by_id[repo.cache_id.lower()] = repo
-        for revision in repo.revisions:
-            revisions_by_hash[revision.commit_hash.lower()] = (repo, revision)
-
+    repos_by_id, revisions_by_hash = build_cache_index(info)
     selected: dict[CachedRepoInfo, set[CachedRevisionInfo]] = defaultdict(set)
     hashes: set[str] = set()
     missing: list[str] = []
@@ -215,79 +230,9 @@ def _cache_id_of_target(target: str) -> str:
     """`type/id` for a `hf://` repo URI; any other target is already a cache id (or nothing)."""
     if not target.startswith(constants.HF_PROTOCOL):
         return target
-    repo_type, repo_id, revision, path_in_repo = _parse_repo_uri(target)
-    if repo_type == "bucket":
+    uri = parse_hf_uri(target)
+    if not uri.is_repo:
         raise CLIError("Only repository hf:// URIs are supported by `hf cache rm`.")
-    if revision is not None or path_in_repo:
+    if uri.revision is not None or uri.path_in_repo:
         raise CLIError("Only repo-level hf:// URIs are supported by `hf cache rm` for now.")
-    return f"{repo_type}/{repo_id}"
-
-
-_SPECIAL_REFS = re.compile(r"^refs/(?:convert/[\w.-]+|pr/\d+)")
-
-
-def _parse_repo_uri(uri: str) -> tuple[str, str, str | None, str]:
-    """`hf://[<TYPE>/]<ID>[@<REVISION>][/<PATH>]` as (type, id, revision, path), with upstream's errors.
-
-    Raises:
-        [`~errors.HfUriError`]: if the URI is malformed.
-    """
-    body = uri[len(constants.HF_PROTOCOL) :]
-    if not body:
-        raise HfUriError(uri, f"Empty body after '{constants.HF_PROTOCOL}'.")
-    prefixes = constants.HF_URI_TYPE_PREFIXES
-    plural_of = {singular: plural for plural, singular in prefixes.items()}
-    first, slash, rest = body.partition("/")
-    if first in prefixes and slash:
-        repo_type, location = prefixes[first], rest
-    elif first in prefixes:
-        raise HfUriError(uri, f"Missing identifier after '{first}'. Expected '{constants.HF_PROTOCOL}{first}/<ID>'.")
-    elif first in plural_of and slash:
-        raise HfUriError(uri, f"Type prefix must be plural, got '{first}/'. Did you mean '{plural_of[first]}/'?")
-    elif first in plural_of:
-        raise HfUriError(
-            uri, f"Type prefix must be plural. Did you mean '{constants.HF_PROTOCOL}{plural_of[first]}/...'?"
-        )
-    else:
-        repo_type, location = "model", body
-
-    location = location.strip("/")
-    if repo_type == "bucket":
-        parts = location.split("/", 2)
-        if len(parts) < 2 or not parts[0] or not parts[1]:
-            raise HfUriError(uri, f"Bucket id must be 'namespace/name', got '{location}'.")
-        return repo_type, f"{parts[0]}/{parts[1]}", None, parts[2] if len(parts) > 2 else ""
-    if not location:
-        raise HfUriError(uri, "Missing repository id.")
-
-    revision: str | None = None
-    at = location.find("@")
-    if at == -1 or location[:at].count("/") > 1:
-        parts = location.split("/", 2)
-        if len(parts) < 2:
-            raise HfUriError(uri, f"Repository id must be 'namespace/name', got '{location}'. ")
-        repo_id, path_in_repo = f"{parts[0]}/{parts[1]}", parts[2] if len(parts) > 2 else ""
-    else:
-        repo_id, rev_and_path = location[:at], location[at + 1 :]
-        if not repo_id:
-            raise HfUriError(uri, "Missing repository id before '@'.")
-        if repo_id.count("/") != 1:
-            raise HfUriError(uri, f"Repository id must be 'namespace/name', got '{repo_id}'.")
-        special = _SPECIAL_REFS.match(rev_and_path)
-        if special is not None:
-            revision, path_in_repo = special.group(), rev_and_path[special.end() :].removeprefix("/")
-        else:
-            revision, _, path_in_repo = rev_and_path.partition("/")
-        revision = unquote(revision)
-        if not revision:
-            raise HfUriError(uri, "Empty revision after '@'.")
-
-    if not repo_id or repo_id.count("/") != 1:
-        raise HfUriError(uri, f"Id must be 'namespace/name', got '{repo_id}'.")
-    try:
-        validate_repo_id(repo_id)
-    except HFValidationError as error:
-        raise HfUriError(uri, str(error)) from error
-    if path_in_repo and (path_in_repo.startswith("/") or "//" in path_in_repo):
-        raise HfUriError(uri, f"Path must not contain empty segments (got '{path_in_repo}').")
-    return repo_type, repo_id, revision, path_in_repo
+    return f"{uri.type}/{uri.id}"

@@ -19,11 +19,17 @@ from huggingface_hub.utils import (
     CacheNotFound,
     HFCacheInfo,
     _format_size,
+    parse_hf_uri,  # noqa: F401  (upstream's module exposes it)
     scan_cache_dir,
 )
+from huggingface_hub.utils._parsing import parse_duration, parse_size  # noqa: F401  (upstream's module exposes them)
 
-from ._cache_select import (
+from ._cache_select import (  # noqa: F401  (CacheEntry, RepoRefsMap, build_cache_index: upstream's module has them)
+    CacheDeletionCounts,
+    CacheEntry,
+    RepoRefsMap,
     SortOptions,
+    build_cache_index,
     collect_cache_entries,
     compile_cache_filter,
     compile_cache_sort,
@@ -50,10 +56,10 @@ def _scan(cache_dir: str | None) -> HFCacheInfo:
         raise CLIError(f"Cannot read cache directory: {error}") from error
 
 
-def _print_selection(selected: Mapping[CachedRepoInfo, frozenset[CachedRevisionInfo]]) -> None:
+def print_cache_selected_revisions(selected_by_repo: Mapping[CachedRepoInfo, frozenset[CachedRevisionInfo]]) -> None:
     """The repos and revisions about to be deleted, before the confirmation prompt."""
-    for repo in sorted(selected, key=lambda repo: (repo.repo_type, repo.repo_id.lower())):
-        revisions = sorted(selected[repo], key=lambda revision: revision.commit_hash)
+    for repo in sorted(selected_by_repo, key=lambda repo: (repo.repo_type, repo.repo_id.lower())):
+        revisions = sorted(selected_by_repo[repo], key=lambda revision: revision.commit_hash)
         if len(revisions) == len(repo.revisions):
             out.text(f"  - {repo.cache_id} (entire repo)")
             continue
@@ -102,9 +108,9 @@ def ls(
 ) -> None:
     """List cached repositories or revisions."""
     info = _scan(cache_dir)
-    entries, refs_by_repo = collect_cache_entries(info, include_revisions=revisions)
+    entries, repo_refs_map = collect_cache_entries(info, include_revisions=revisions)
     try:
-        tests = [compile_cache_filter(expr, refs_by_repo) for expr in filter or []]
+        tests = [compile_cache_filter(expr, repo_refs_map) for expr in filter or []]
     except ValueError as error:
         raise click.BadParameter(str(error)) from error
     now = time.time()
@@ -152,7 +158,7 @@ def ls(
                     "size": repo.size_on_disk_str,
                     "last_accessed": repo.last_accessed_str,
                     "last_modified": repo.last_modified_str,
-                    "refs": sorted(refs_by_repo.get(repo, frozenset())),
+                    "refs": sorted(repo_refs_map.get(repo, frozenset())),
                 }
                 for repo, _ in entries
             ],
@@ -232,7 +238,7 @@ def rm(
     if not parts:
         parts.append(f"{counts.total_revision_count} revision(s)")
     out.text(f"About to delete {' and '.join(parts)} totalling {strategy.expected_freed_size_str}.")
-    _print_selection(resolution.selected)
+    print_cache_selected_revisions(resolution.selected)
 
     if dry_run:
         out.result(
@@ -281,7 +287,7 @@ def prune(cache_dir: CacheDirOpt = None, yes: YesOpt = False, dry_run: DryRunOpt
         parts.append(f"{len(incomplete)} incomplete download(s)")
     summary = " and ".join(parts)
     out.text(f"About to delete {summary} ({total_freed} total).")
-    _print_selection(selected)
+    print_cache_selected_revisions(selected)
 
     if dry_run:
         out.result(

@@ -12,7 +12,7 @@ from huggingface_hub import constants
 from huggingface_hub._snapshot_download import snapshot_download
 from huggingface_hub.errors import CLIError
 from huggingface_hub.file_download import DryRunFileInfo, hf_hub_download
-from huggingface_hub.utils import _format_size
+from huggingface_hub.utils import _format_size, parse_hf_uri
 
 from ._cli_utils import RepoIdArg, RepoType, RepoTypeOptionalOpt, RevisionOpt, TokenOpt
 from ._framework import Argument, Option
@@ -24,6 +24,7 @@ DOWNLOAD_EXAMPLES = [
     'hf download meta-llama/Llama-3.2-1B-Instruct --include "*.safetensors" --exclude "*.bin"',
     "hf download meta-llama/Llama-3.2-1B-Instruct --local-dir ./models/llama",
     "hf download HuggingFaceM4/FineVision art/ --repo-type dataset",
+    "hf download hf://datasets/HuggingFaceH4/ultrachat_200k",
 ]
 
 
@@ -63,9 +64,11 @@ def download(
             "Use `--cache-dir` (or set the HF_HOME environment variable) for shared caching, "
             "or `--local-dir` for a one-off download to a specific directory."
         )
+    repo_type_name = (repo_type or RepoType.model).value
     if repo_id.startswith(constants.HF_PROTOCOL):
-        # hf:// URIs need the URI parser (`parse_hf_uri`), which this package does not have yet.
-        raise CLIError(f"hf:// URIs are not supported by this version of `hf download` ('{repo_id}').")
+        # Decided on the prefix (what the user meant), not on whether it parses: a malformed URI then fails
+        # with the parser's precise `HfUriError` instead of later, as an odd repo id.
+        repo_id, repo_type_name, revision, filenames = _from_uri(repo_id, repo_type, revision, filenames)
 
     requested = filenames or []
     folders = [name for name in requested if name.endswith("/")]
@@ -87,7 +90,7 @@ def download(
 
     common = dict(
         repo_id=repo_id,
-        repo_type=(repo_type or RepoType.model).value,
+        repo_type=repo_type_name,
         revision=revision,
         cache_dir=cache_dir,
         local_dir=local_dir,
@@ -112,6 +115,30 @@ def download(
             **common,  # type: ignore[arg-type]
         )
     _print_result(result)
+
+
+def _from_uri(
+    uri_text: str, repo_type: RepoType | None, revision: str | None, filenames: list[str] | None
+) -> tuple[str, str, str | None, list[str] | None]:
+    """Repo id, type, revision and filenames from an `hf://` URI, which is authoritative for all of them."""
+    if repo_type is not None:
+        raise CLIError(f"'--repo-type' cannot be used with an 'hf://' URI ('{uri_text}').")
+    if revision is not None:
+        raise CLIError(f"'--revision' cannot be used with an 'hf://' URI ('{uri_text}').")
+    uri = parse_hf_uri(uri_text)
+    if uri.is_bucket:
+        raise CLIError("Buckets are not supported by `hf download`. Use `hf sync` instead.")
+    path_in_repo = uri.path_in_repo
+    # The parser drops a trailing '/', which is what makes a path a folder (`data/` -> `data/**`) below.
+    if path_in_repo and uri_text.endswith("/"):
+        path_in_repo += "/"
+    if path_in_repo:
+        if filenames:
+            raise CLIError(
+                f"Cannot combine a file path in the hf:// URI ('{path_in_repo}') with positional filenames {filenames}."
+            )
+        filenames = [path_in_repo]
+    return uri.id, uri.type, uri.revision, filenames
 
 
 def _print_result(result: str | DryRunFileInfo | list[DryRunFileInfo]) -> None:
