@@ -57,7 +57,7 @@ def test_same_output_as_upstream(hub, upstream_python: Path, tmp_path: Path) -> 
         assert _clean(ours) == _clean(theirs), args
     # Meaningful: the table lists the repositories with their storage.
     run = run_cli(local_hub.endpoint, token, tmp_path / "ours", "repos", "ls")
-    assert "alice/weights" in run.stdout and "127.0 KB" in run.stdout
+    assert "alice/weights" in run.stdout and "126.5 KB" in run.stdout
 
 
 def test_anonymous_is_refused_like_upstream(hub, upstream_python: Path, tmp_path: Path) -> None:

@@ -44,7 +44,9 @@ def hub(tmp_path_factory: pytest.TempPathFactory):
         create_repo(e, t, "alice/corpus", repo_type="dataset")
         commit(e, t, "alice/corpus", files={"README.md": DATASET_CARD}, repo_type="dataset")
         response = get_session().post(
-            f"{e}/api/repos/create", json={"name": "painter", "type": "space", "sdk": "gradio"}, headers=build_hf_headers(token=t)
+            f"{e}/api/repos/create",
+            json={"name": "painter", "type": "space", "sdk": "gradio"},
+            headers=build_hf_headers(token=t),
         )
         hf_raise_for_status(response)
         commit(e, t, "alice/painter", files={"README.md": SPACE_CARD}, repo_type="space")

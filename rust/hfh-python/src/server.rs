@@ -169,7 +169,15 @@ fn start_local_hub(
     max_body_bytes: Option<usize>,
     follows: Vec<String>,
 ) -> PyResult<LocalHubServer> {
-    let config = build_config(data_dir.clone(), host, port, users, orgs, follows, max_body_bytes)?;
+    let config = build_config(
+        data_dir.clone(),
+        host,
+        port,
+        users,
+        orgs,
+        follows,
+        max_body_bytes,
+    )?;
     let (ready_tx, ready_rx) = mpsc::channel::<Result<String, String>>();
     let (done_tx, done_rx) = mpsc::channel::<Result<(), String>>();
     let (graceful_tx, graceful_rx) = oneshot::channel::<()>();

@@ -250,7 +250,10 @@ mod tests {
         assert!(Config::from_args(args("--follow alice")).is_err());
         assert!(Config::from_args(args("--follow alice:../x")).is_err());
         let c = Config::from_args(args("--follow bob:acme")).unwrap();
-        assert_eq!((c.follows[0].follower.as_str(), c.follows[0].target.as_str()), ("bob", "acme"));
+        assert_eq!(
+            (c.follows[0].follower.as_str(), c.follows[0].target.as_str()),
+            ("bob", "acme")
+        );
         let c =
             Config::from_args(args("--multipart-threshold 5 --multipart-chunk-size=3")).unwrap();
         assert_eq!((c.multipart_threshold, c.multipart_chunk_size), (5, 3));

@@ -73,7 +73,11 @@ pub async fn delete(ctx: &mut Ctx, kind: RepoType, ns: &str, name: &str) -> HubR
     let rewrite = match deletions.get("rewriteHistory") {
         None | Some(Value::Null) => true,
         Some(Value::Bool(b)) => *b,
-        Some(_) => return Err(HubError::bad_request("\"rewriteHistory\" must be a boolean")),
+        Some(_) => {
+            return Err(HubError::bad_request(
+                "\"rewriteHistory\" must be a boolean",
+            ))
+        }
     };
     ctx.blocking(move |s| {
         s.store

@@ -302,7 +302,9 @@ async fn dispatch(state: Arc<AppState>, req: Request) -> HubResult<Resp> {
         ["api", "datasets-tags-by-type"] if m == Method::GET => {
             tags::by_type(&ctx, RepoType::Dataset).await
         }
-        ["api", "spaces", "semantic-search"] if m == Method::GET => space_search::search(&ctx).await,
+        ["api", "spaces", "semantic-search"] if m == Method::GET => {
+            space_search::search(&ctx).await
+        }
         ["api", t, ns, name, rest @ ..] if RepoType::from_plural(t).is_some() => {
             let kind = RepoType::from_plural(t).unwrap_or(RepoType::Model);
             let (ns, name) = (seg(ns)?, seg(name)?);

@@ -97,12 +97,12 @@ pub async fn resolve(
                 let entry = trees::lookup(c, &head.tree_oid, path.trim_matches('/'))?;
                 match entry.and_then(|e| e.file) {
                     // A pointer left behind by `permanently_delete_lfs_files`: no content.
-                    Some(f) if f.lfs && lfs_objects::is_deleted(c, repo.id, &f.sha256)? => Err(
-                        HubError::entry_not_found(format!(
+                    Some(f) if f.lfs && lfs_objects::is_deleted(c, repo.id, &f.sha256)? => {
+                        Err(HubError::entry_not_found(format!(
                             "The LFS object of {path} has been permanently deleted"
                         ))
-                        .with_commit(oid),
-                    ),
+                        .with_commit(oid))
+                    }
                     Some(f) => Ok((oid, f)),
                     None => Err(
                         HubError::entry_not_found(format!("Entry not found: {path}"))

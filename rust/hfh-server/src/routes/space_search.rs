@@ -21,7 +21,9 @@ const MAX_RESULTS: usize = 100;
 const MAX_README_BYTES: u64 = 64 * 1024;
 
 fn card_str(data: Option<&Map<String, Value>>, key: &str) -> Option<String> {
-    data.and_then(|d| d.get(key)).and_then(Value::as_str).map(str::to_string)
+    data.and_then(|d| d.get(key))
+        .and_then(Value::as_str)
+        .map(str::to_string)
 }
 
 pub async fn search(ctx: &Ctx) -> HubResult<Resp> {
@@ -33,8 +35,18 @@ pub async fn search(ctx: &Ctx) -> HubResult<Resp> {
         .ok_or_else(|| HubError::bad_request("Missing query parameter \"q\""))?
         .to_lowercase();
     let words: Vec<String> = q.split_whitespace().map(str::to_string).collect();
-    let filters: Vec<String> = ctx.query.all("filter").into_iter().map(str::to_string).collect();
-    let sdks: Vec<String> = ctx.query.all("sdk").into_iter().map(str::to_lowercase).collect();
+    let filters: Vec<String> = ctx
+        .query
+        .all("filter")
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    let sdks: Vec<String> = ctx
+        .query
+        .all("sdk")
+        .into_iter()
+        .map(str::to_lowercase)
+        .collect();
     let caller = ctx.caller.clone();
     let mut hits = ctx
         .blocking(move |s| {
@@ -53,7 +65,8 @@ pub async fn search(ctx: &Ctx) -> HubResult<Resp> {
                         Some(t) => card::load(c, &s.store.blobs, t)?,
                         None => None,
                     };
-                    let derived = card::derive(RepoType::Space, data.as_deref(), repo.sdk.as_deref());
+                    let derived =
+                        card::derive(RepoType::Space, data.as_deref(), repo.sdk.as_deref());
                     if !filters.iter().all(|f| derived.tags.contains(f)) {
                         continue;
                     }
@@ -83,7 +96,10 @@ pub async fn search(ctx: &Ctx) -> HubResult<Resp> {
                         readme
                     )
                     .to_lowercase();
-                    let found = words.iter().filter(|w| haystack.contains(w.as_str())).count();
+                    let found = words
+                        .iter()
+                        .filter(|w| haystack.contains(w.as_str()))
+                        .count();
                     if found == 0 {
                         continue;
                     }
@@ -111,6 +127,10 @@ pub async fn search(ctx: &Ctx) -> HubResult<Resp> {
         })
         .await?;
     hits.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-    let items: Vec<Value> = hits.into_iter().take(MAX_RESULTS).map(|(_, _, v)| v).collect();
+    let items: Vec<Value> = hits
+        .into_iter()
+        .take(MAX_RESULTS)
+        .map(|(_, _, v)| v)
+        .collect();
     Ok(json(StatusCode::OK, &Value::Array(items)))
 }

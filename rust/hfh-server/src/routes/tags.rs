@@ -28,7 +28,12 @@ const DATASET_GROUPS: &[&str] = &[
 ];
 
 /// `(group, label)` of one tag of a repository of type `kind` whose card gives `data`.
-fn classify(kind: RepoType, tag: &str, derived: &card::Derived, languages: &[String]) -> (String, String) {
+fn classify(
+    kind: RepoType,
+    tag: &str,
+    derived: &card::Derived,
+    languages: &[String],
+) -> (String, String) {
     if let Some((key, value)) = tag.split_once(':') {
         let group = match (kind, key) {
             (RepoType::Model, "dataset") => Some("dataset"),
@@ -85,7 +90,10 @@ pub async fn by_type(ctx: &Ctx, kind: RepoType) -> HubResult<Resp> {
                     let languages = card::strings(data.as_deref().and_then(|d| d.get("language")));
                     for tag in &derived.tags {
                         let (group, label) = classify(kind, tag, &derived, &languages);
-                        groups.entry(group).or_default().insert((tag.clone(), label));
+                        groups
+                            .entry(group)
+                            .or_default()
+                            .insert((tag.clone(), label));
                     }
                 }
                 Ok(groups)
@@ -129,17 +137,26 @@ mod tests {
         ];
         assert_eq!(
             got,
-            want.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect::<Vec<_>>()
+            want.iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect::<Vec<_>>()
         );
         let d = card::derive(
             RepoType::Dataset,
-            Some(json!({"task_categories": ["qa"], "tags": ["y"]}).as_object().unwrap()),
+            Some(
+                json!({"task_categories": ["qa"], "tags": ["y"]})
+                    .as_object()
+                    .unwrap(),
+            ),
             None,
         );
         assert_eq!(
             classify(RepoType::Dataset, "task_categories:qa", &d, &[]),
             ("task_categories".into(), "qa".into())
         );
-        assert_eq!(classify(RepoType::Dataset, "y", &d, &[]), ("other".into(), "y".into()));
+        assert_eq!(
+            classify(RepoType::Dataset, "y", &d, &[]),
+            ("other".into(), "y".into())
+        );
     }
 }

@@ -60,8 +60,7 @@ pub async fn overview(ctx: &Ctx, name: &str, kind: Kind) -> HubResult<Resp> {
         .blocking(move |s| {
             s.store.read(|c| {
                 let account = find(c, &name, kind)?;
-                let counts =
-                    profiles::counts(c, &account, caller.is_member_of(&account.name))?;
+                let counts = profiles::counts(c, &account, caller.is_member_of(&account.name))?;
                 let following = match caller.user() {
                     Some(u) => profiles::is_following(c, u.account.id, account.id)?,
                     None => false,

@@ -54,7 +54,10 @@ pub fn note_commit(
 
 /// Every LFS file entry (content sha256 → first path met, size) in the trees of the
 /// repository's stored commits.
-fn committed_objects(conn: &Connection, repo_id: i64) -> HubResult<BTreeMap<String, (String, u64)>> {
+fn committed_objects(
+    conn: &Connection,
+    repo_id: i64,
+) -> HubResult<BTreeMap<String, (String, u64)>> {
     committed_files(conn, repo_id, true)
 }
 
@@ -74,7 +77,8 @@ pub fn committed_files(
     let mut found = BTreeMap::new();
     let mut seen_trees = HashSet::new();
     // (tree, path prefix) pairs still to visit.
-    let mut pending: Vec<(String, String)> = roots.into_iter().map(|t| (t, String::new())).collect();
+    let mut pending: Vec<(String, String)> =
+        roots.into_iter().map(|t| (t, String::new())).collect();
     let mut entries = conn.prepare_cached(
         "SELECT name, kind, oid, size, sha256, lfs FROM tree_entries WHERE tree_oid = ?1",
     )?;
@@ -254,7 +258,11 @@ fn rewrite_one(
     deleted: &HashSet<String>,
     rewritten: &HashMap<String, String>,
 ) -> HubResult<String> {
-    let parents: Vec<String> = commit.parents.iter().map(|p| rewritten[p].clone()).collect();
+    let parents: Vec<String> = commit
+        .parents
+        .iter()
+        .map(|p| rewritten[p].clone())
+        .collect();
     let mut files: BTreeMap<String, FileEntry> = trees::flatten(tx, &commit.tree_oid)?;
     let before = files.len();
     files.retain(|_, f| !(f.lfs && deleted.contains(&f.sha256)));
@@ -334,8 +342,7 @@ mod tests {
                 for (_, sha, size) in &lfs {
                     lfs_objects::record(c, repo.id, sha, *size)?;
                 }
-                let lfs: Vec<(String, String)> =
-                    lfs.into_iter().map(|(p, s, _)| (p, s)).collect();
+                let lfs: Vec<(String, String)> = lfs.into_iter().map(|(p, s, _)| (p, s)).collect();
                 let new = NewCommit {
                     summary: "add".into(),
                     description: String::new(),
@@ -374,11 +381,19 @@ mod tests {
     #[test]
     fn lists_committed_objects_with_their_first_path() {
         let (_dir, store, repo) = setup();
-        commit(&store, &repo, vec![put(&store, "a/w.bin", b"weights", true)], 10);
         commit(
             &store,
             &repo,
-            vec![put(&store, "copy.bin", b"weights", true), put(&store, "t.txt", b"x", false)],
+            vec![put(&store, "a/w.bin", b"weights", true)],
+            10,
+        );
+        commit(
+            &store,
+            &repo,
+            vec![
+                put(&store, "copy.bin", b"weights", true),
+                put(&store, "t.txt", b"x", false),
+            ],
             20,
         );
         let files = store.with(|c| list(c, repo.id, 30)).unwrap();
@@ -393,35 +408,74 @@ mod tests {
     #[test]
     fn deletion_rewrites_history_or_leaves_dangling_pointers() {
         let (_dir, store, repo) = setup();
-        let first = commit(&store, &repo, vec![put(&store, "keep.bin", b"keep", true)], 10);
-        commit(&store, &repo, vec![put(&store, "drop.bin", b"drop", true)], 20);
+        let first = commit(
+            &store,
+            &repo,
+            vec![put(&store, "keep.bin", b"keep", true)],
+            10,
+        );
+        commit(
+            &store,
+            &repo,
+            vec![put(&store, "drop.bin", b"drop", true)],
+            20,
+        );
         let files = store.with(|c| list(c, repo.id, 30)).unwrap();
-        let drop_sha = files.iter().find(|f| f.filename == "drop.bin").unwrap().sha256.clone();
+        let drop_sha = files
+            .iter()
+            .find(|f| f.filename == "drop.bin")
+            .unwrap()
+            .sha256
+            .clone();
         // Without rewriting: the pointer stays, the object is gone from the listing.
         let moved = store
             .with(|c| delete(c, &repo, &[drop_sha.clone()], false, 40))
             .unwrap();
         assert_eq!(moved, 0);
         let left = store.with(|c| list(c, repo.id, 50)).unwrap();
-        assert_eq!(left.iter().map(|f| f.filename.as_str()).collect::<Vec<_>>(), ["keep.bin"]);
-        assert!(store.with(|c| Ok(lfs_objects::is_deleted(c, repo.id, &drop_sha)?)).unwrap());
-        let head = store.with(|c| Ok(repos::get_ref(c, repo.id, "refs/heads/main")?)).unwrap().unwrap();
-        let tree = store.with(|c| Ok(repos::get_commit(c, repo.id, &head)?.tree_oid)).unwrap();
-        assert!(store.with(|c| trees::flatten(c, &tree)).unwrap().contains_key("drop.bin"));
+        assert_eq!(
+            left.iter().map(|f| f.filename.as_str()).collect::<Vec<_>>(),
+            ["keep.bin"]
+        );
+        assert!(store
+            .with(|c| Ok(lfs_objects::is_deleted(c, repo.id, &drop_sha)?))
+            .unwrap());
+        let head = store
+            .with(|c| Ok(repos::get_ref(c, repo.id, "refs/heads/main")?))
+            .unwrap()
+            .unwrap();
+        let tree = store
+            .with(|c| Ok(repos::get_commit(c, repo.id, &head)?.tree_oid))
+            .unwrap();
+        assert!(store
+            .with(|c| trees::flatten(c, &tree))
+            .unwrap()
+            .contains_key("drop.bin"));
         // Rewriting: the head moves to a commit without the file; the untouched parent keeps its id.
         let moved = store
             .with(|c| delete(c, &repo, &[drop_sha.clone()], true, 60))
             .unwrap();
         assert_eq!(moved, 1);
-        let new_head = store.with(|c| Ok(repos::get_ref(c, repo.id, "refs/heads/main")?)).unwrap().unwrap();
+        let new_head = store
+            .with(|c| Ok(repos::get_ref(c, repo.id, "refs/heads/main")?))
+            .unwrap()
+            .unwrap();
         assert_ne!(new_head, head);
-        let row = store.with(|c| repos::get_commit(c, repo.id, &new_head)).unwrap();
+        let row = store
+            .with(|c| repos::get_commit(c, repo.id, &new_head))
+            .unwrap();
         assert_eq!(row.parents, vec![first]);
         let files = store.with(|c| trees::flatten(c, &row.tree_oid)).unwrap();
         assert_eq!(files.keys().collect::<Vec<_>>(), ["keep.bin"]);
         // Uploading the bytes again brings the object back.
-        store.with(|c| Ok(lfs_objects::record(c, repo.id, &drop_sha, 4)?)).unwrap();
-        assert!(store.with(|c| Ok(lfs_objects::is_recorded(c, repo.id, &drop_sha)?)).unwrap());
-        assert!(store.with(|c| delete(c, &repo, &["zz".into()], true, 70)).is_err());
+        store
+            .with(|c| Ok(lfs_objects::record(c, repo.id, &drop_sha, 4)?))
+            .unwrap();
+        assert!(store
+            .with(|c| Ok(lfs_objects::is_recorded(c, repo.id, &drop_sha)?))
+            .unwrap());
+        assert!(store
+            .with(|c| delete(c, &repo, &["zz".into()], true, 70))
+            .is_err());
     }
 }

@@ -31,10 +31,14 @@ pub fn follow(conn: &Connection, follower: &str, target: &str, now: i64) -> HubR
     let t = accounts::account_by_name(conn, target)?
         .ok_or_else(|| HubError::not_found(format!("User or organization {target} not found")))?;
     if f.kind != "user" {
-        return Err(HubError::bad_request(format!("{follower} is an organization: only users follow")));
+        return Err(HubError::bad_request(format!(
+            "{follower} is an organization: only users follow"
+        )));
     }
     if f.id == t.id {
-        return Err(HubError::bad_request(format!("{follower} cannot follow themselves")));
+        return Err(HubError::bad_request(format!(
+            "{follower} cannot follow themselves"
+        )));
     }
     conn.execute(
         "INSERT OR IGNORE INTO follows (follower_id, target_id, created_at) VALUES (?1, ?2, ?3)",
@@ -117,7 +121,8 @@ pub struct Counts {
 
 /// Counts for account `account`; repositories count only if public or `include_private`.
 pub fn counts(conn: &Connection, account: &Account, include_private: bool) -> HubResult<Counts> {
-    let one = |sql: &str| -> HubResult<i64> { Ok(conn.query_row(sql, [account.id], |r| r.get(0))?) };
+    let one =
+        |sql: &str| -> HubResult<i64> { Ok(conn.query_row(sql, [account.id], |r| r.get(0))?) };
     let repos = |kind: &str| -> HubResult<i64> {
         Ok(conn.query_row(
             "SELECT count(*) FROM repos WHERE namespace = ?1 AND type = ?2 AND (private = 0 OR ?3)",

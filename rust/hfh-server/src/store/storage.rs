@@ -23,7 +23,11 @@ pub fn used_bytes(conn: &Connection, repo_id: i64) -> HubResult<u64> {
         "SELECT oid, size, deleted_at IS NOT NULL FROM lfs_objects WHERE repo_id = ?1",
     )?;
     let rows = stmt.query_map([repo_id], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, bool>(2)?))
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, bool>(2)?,
+        ))
     })?;
     for row in rows {
         let (oid, size, deleted) = row?;
