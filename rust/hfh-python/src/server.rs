@@ -159,6 +159,8 @@ fn shutdown(running: Running, timeout: Duration) -> Result<(), String> {
 /// Starts a local Hub server and returns once it accepts connections.
 #[pyfunction]
 #[pyo3(signature = (data_dir, host = "127.0.0.1".to_string(), port = 0, users = Vec::new(), orgs = Vec::new(), max_body_bytes = None, follows = Vec::new()))]
+// One keyword argument per `hf serve` option.
+#[allow(clippy::too_many_arguments)]
 fn start_local_hub(
     py: Python<'_>,
     data_dir: PathBuf,

@@ -429,7 +429,7 @@ mod tests {
             .clone();
         // Without rewriting: the pointer stays, the object is gone from the listing.
         let moved = store
-            .with(|c| delete(c, &repo, &[drop_sha.clone()], false, 40))
+            .with(|c| delete(c, &repo, std::slice::from_ref(&drop_sha), false, 40))
             .unwrap();
         assert_eq!(moved, 0);
         let left = store.with(|c| list(c, repo.id, 50)).unwrap();
@@ -441,7 +441,7 @@ mod tests {
             .with(|c| Ok(lfs_objects::is_deleted(c, repo.id, &drop_sha)?))
             .unwrap());
         let head = store
-            .with(|c| Ok(repos::get_ref(c, repo.id, "refs/heads/main")?))
+            .with(|c| repos::get_ref(c, repo.id, "refs/heads/main"))
             .unwrap()
             .unwrap();
         let tree = store
@@ -453,11 +453,11 @@ mod tests {
             .contains_key("drop.bin"));
         // Rewriting: the head moves to a commit without the file; the untouched parent keeps its id.
         let moved = store
-            .with(|c| delete(c, &repo, &[drop_sha.clone()], true, 60))
+            .with(|c| delete(c, &repo, std::slice::from_ref(&drop_sha), true, 60))
             .unwrap();
         assert_eq!(moved, 1);
         let new_head = store
-            .with(|c| Ok(repos::get_ref(c, repo.id, "refs/heads/main")?))
+            .with(|c| repos::get_ref(c, repo.id, "refs/heads/main"))
             .unwrap()
             .unwrap();
         assert_ne!(new_head, head);
