@@ -1,6 +1,10 @@
 """Users and organisations against the local Hub: overviews with real counts, members, followers and followings
 (follows created with `LocalHub.add_follow`), pages, and 404s."""
 
+import os
+import subprocess
+import sys
+
 import pytest
 import requests
 from _seed import create_repo
@@ -116,3 +120,34 @@ def test_add_follow_refuses_bad_follows(local_hub: LocalHub, hub: dict[str, str]
             local_hub.add_follow(follower, target)
     with pytest.raises(ValueError):
         local_hub.add_follow("a:b", "alice")
+
+
+def test_hf_serve_creates_follows(tmp_path) -> None:
+    env = dict(os.environ, HF_HUB_DISABLE_UPDATE_CHECK="1")
+    args = ["--user", "alice", "--user", "bob", "--org", "acme:alice", "--follow", "bob:alice", "--follow", "bob:acme"]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "huggingface_hub.cli.hf", "serve", str(tmp_path / "hub"), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
+    try:
+        assert process.stdout is not None
+        endpoint = process.stdout.readline().strip()
+        api = HfApi(endpoint=endpoint, token=False)
+        assert [u.username for u in api.list_user_followers("alice")] == ["bob"]
+        assert api.get_organization_overview("acme").num_followers == 1
+    finally:
+        process.terminate()
+        process.communicate(timeout=120)
+    # A follow of an unknown account stops the start, saying why.
+    bad = subprocess.run(
+        [sys.executable, "-m", "huggingface_hub.cli.hf", "serve", str(tmp_path / "hub2"), "--follow", "x:y"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert bad.returncode == 1 and "User x not found" in bad.stderr
