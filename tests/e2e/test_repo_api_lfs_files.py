@@ -2,6 +2,9 @@
 does to the history and to downloads, and who may do it."""
 
 import hashlib
+import json
+import socket
+import time
 from datetime import datetime
 
 import pytest
@@ -136,3 +139,37 @@ def test_malformed_oids_are_a_bad_request(api: HfApi) -> None:
     with pytest.raises(BadRequestError):
         api.permanently_delete_lfs_files("alice/m", [bogus])
     assert len(list(api.list_lfs_files("alice/m"))) == 2
+
+
+@pytest.mark.parametrize(
+    ("path", "payload"),
+    [
+        ("lfs-files/batch", {"deletions": {"sha": ["0" * 64], "rewriteHistory": True}}),
+        ("branch/dev", {"startingPoint": "main"}),  # any route refusing before it reads the body
+    ],
+)
+def test_a_refused_request_keeps_the_connection_usable(
+    api: HfApi, local_hub: LocalHub, path: str, payload: dict
+) -> None:
+    # The body arrives after the server could refuse (bob may not write): the server still reads it before
+    # answering, so the answer is not lost to a reset connection and the connection serves the next request.
+    bob = local_hub.create_user("bob")
+    host, port = api.endpoint.removeprefix("http://").split(":")
+    body = json.dumps(payload).encode()
+    head = (
+        f"POST /api/models/alice/m/{path} HTTP/1.1\r\nHost: {host}:{port}\r\n"
+        f"Authorization: Bearer {bob}\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+    ).encode()
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        sock.sendall(head + body[:10])
+        time.sleep(0.3)
+        sock.sendall(body[10:])
+        stream = sock.makefile("rb")
+        assert stream.readline().startswith(b"HTTP/1.1 403")
+        length = 0
+        while (line := stream.readline()) != b"\r\n":
+            if line.lower().startswith(b"content-length:"):
+                length = int(line.split(b":")[1])
+        stream.read(length)
+        sock.sendall(f"GET /api/models/alice/m HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode())
+        assert stream.readline().startswith(b"HTTP/1.1 200")
