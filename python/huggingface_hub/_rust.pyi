@@ -88,14 +88,18 @@ def start_local_hub(
     users: list[str] = ...,
     orgs: list[str] = ...,
     max_body_bytes: int | None = None,
+    follows: list[str] = ...,
 ) -> LocalHubServer:
     """Open (or create) ``data_dir``, create ``users`` (``NAME[:TOKEN[:read|write]]``) and ``orgs``
     (``NAME:MEMBER[,MEMBER...]``), bind ``host:port`` (0: a free port) and serve in the background.
 
     Raises ``ValueError`` for a malformed spec, ``OSError`` if the directory or the port cannot be used."""
 
-def provision_local_hub(data_dir: str | PathLike[str], users: list[str] = ..., orgs: list[str] = ...) -> None:
-    """Create users, tokens and organisations in a server's data directory (running or not)."""
+def provision_local_hub(
+    data_dir: str | PathLike[str], users: list[str] = ..., orgs: list[str] = ..., follows: list[str] = ...
+) -> None:
+    """Create users, tokens, organisations and follows (``FOLLOWER:TARGET``) in a server's data directory (running
+    or not)."""
 
 class XetFileHash:
     """The Xet hash of a file's content (hex form, as the Hub shows ``xetHash``), with its size, chunk count and SHA-256."""

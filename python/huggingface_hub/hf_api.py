@@ -17,16 +17,20 @@ from ._api_collections import (  # noqa: F401  (upstream exposes these here)
     CollectionSort_T,
 )
 from ._api_commits import _CREATE_COMMIT_NO_REPO_ERROR_MESSAGE, CommitsMixin, future_compatible  # noqa: F401
+from ._api_discovery import DiscoveryMixin
 from ._api_discussions import DiscussionsMixin
 from ._api_downloads import DownloadsMixin
 from ._api_info import InfoMixin
 from ._api_large_folder import LargeFolderMixin
+from ._api_lfs_files import LfsFilesMixin
 from ._api_listing import ListingMixin
 from ._api_refs import RefsMixin
 from ._api_repos import ReposMixin
 from ._api_social import LikesMixin, Organization, User, UserLikes  # noqa: F401  (upstream exposes these here)
 from ._api_tree import TreeMixin
 from ._api_uploads import UploadsMixin
+from ._api_user_repos import RepoStorageInfo, UserReposMixin  # noqa: F401  (upstream defines RepoStorageInfo here)
+from ._api_users import UsersMixin
 from ._commit_api import (  # noqa: F401  (re-exported: upstream defines or imports them here)
     CommitOperation,
     CommitOperationAdd,
@@ -170,6 +174,10 @@ class HfApi(
     CommitsMixin,
     UploadsMixin,
     LargeFolderMixin,
+    LfsFilesMixin,
+    UsersMixin,
+    UserReposMixin,
+    DiscoveryMixin,
 ):
     """Client for the Hugging Face Hub HTTP API.
 
@@ -380,3 +388,21 @@ delete_files = api.delete_files
 preupload_lfs_files = api.preupload_lfs_files
 run_as_future = api.run_as_future
 upload_large_folder = api.upload_large_folder
+
+# LFS files
+list_lfs_files = api.list_lfs_files
+permanently_delete_lfs_files = api.permanently_delete_lfs_files
+
+# Users and organizations
+get_user_overview = api.get_user_overview
+get_organization_overview = api.get_organization_overview
+list_organization_members = api.list_organization_members
+list_organization_followers = api.list_organization_followers
+list_user_followers = api.list_user_followers
+list_user_following = api.list_user_following
+list_user_repos = api.list_user_repos
+
+# Tags and Space search
+get_model_tags = api.get_model_tags
+get_dataset_tags = api.get_dataset_tags
+search_spaces = api.search_spaces

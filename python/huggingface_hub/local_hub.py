@@ -209,12 +209,25 @@ class LocalHub:
         """Create organisation `name` (if missing) with `members` as admins (missing users are created)."""
         self._provision(orgs=[org_spec(name, members)])
 
-    def _provision(self, users: list[str] | None = None, orgs: list[str] | None = None) -> None:
+    def add_follow(self, follower: str, target: str) -> None:
+        """Make user `follower` follow user or organisation `target` (both must exist; idempotent).
+
+        The Hub's API has no follow call (following is done on the website), so the local Hub's operator creates
+        follows here; they show in `list_user_followers`, `list_user_following`, `list_organization_followers` and
+        in the overviews' counts.
+        """
+        if ":" in follower or ":" in target:
+            raise ValueError("user and organisation names cannot contain ':'")
+        self._provision(follows=[f"{follower}:{target}"])
+
+    def _provision(
+        self, users: list[str] | None = None, orgs: list[str] | None = None, follows: list[str] | None = None
+    ) -> None:
         from huggingface_hub import _rust
 
         # Straight into the data directory's database: the server reads tokens and memberships from it on every
         # request, whether it runs in this process, in another one, or not at all yet.
-        _rust.provision_local_hub(self.data_dir, users=users or [], orgs=orgs or [])
+        _rust.provision_local_hub(self.data_dir, users=users or [], orgs=orgs or [], follows=follows or [])
 
     # --- Child process -------------------------------------------------------------------------------
 

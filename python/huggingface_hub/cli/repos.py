@@ -11,8 +11,8 @@ from typing import Annotated
 
 import click
 
-# The `X as X` imports are names upstream's module exposes for its `hf repos list` (absent here: the local Hub has no
-# storage listing): they stay importable from here.
+# The `X as X` imports are names upstream's module exposes (some only for its `hf repos list`): they stay importable
+# from here.
 from huggingface_hub._repo_info_types import REPO_REGIONS
 from huggingface_hub._space_api import SpaceHardware, SpaceStorage
 from huggingface_hub.errors import CLIError, HfHubHTTPError, RepositoryNotFoundError, RevisionNotFoundError
@@ -119,6 +119,63 @@ def _visibility(private: bool | None, public: bool | None, protected: bool | Non
 
 
 # --- Repositories --------------------------------------------------------------------------------------
+
+
+class RepoTypeAll(str, enum.Enum):
+    """Repository types of `hf repos list`, which also lists buckets."""
+
+    model = "model"
+    dataset = "dataset"
+    space = "space"
+    bucket = "bucket"
+
+
+# Upstream's `--explore` (an interactive 3D view of the repositories) is not provided.
+@repos_cli.command(
+    "list | ls",
+    examples=[
+        "hf repos ls",
+        "hf repos ls --namespace my-org --search bert",
+    ],
+)
+def repo_list(
+    namespace: Annotated[
+        str | None,
+        Option(help="Organization name. If not provided, lists repos for the authenticated user."),
+    ] = None,
+    repo_type: Annotated[
+        RepoTypeAll | None,
+        Option("--type", "--repo-type", help="Filter by repository type (model, dataset, space, or bucket)."),
+    ] = None,
+    search: SearchOpt = None,
+    limit: LimitOpt = REPO_LIST_DEFAULT_LIMIT,
+    token: TokenOpt = None,
+) -> None:
+    """List all repos (models, datasets, spaces, buckets) with storage info."""
+    repos = list(get_hf_api(token=token).list_user_repos(namespace=namespace))
+    # Filtering and the limit apply client-side: the endpoint has neither.
+    if repo_type is not None:
+        repos = [r for r in repos if r.type == repo_type.value]
+    if search is not None:
+        needle = search.lower()
+        repos = [r for r in repos if needle in r.id.lower()]
+    total = len(repos)
+    if limit > 0:
+        repos = repos[:limit]
+    rows = [
+        {
+            "id": r.id,
+            "type": r.type,
+            "updated": r.updated_at.strftime("%Y-%m-%d"),
+            "visibility": r.visibility,
+            "storage": format_size(r.storage, human_readable=True),
+            "%_of_total": f"{r.storage_percent:.1f}%",
+        }
+        for r in repos
+    ]
+    out.table(rows, id_key="id", alignments={"storage": "right", "%_of_total": "right"})
+    if limit > 0 and total > limit:
+        out.hint(f"Showing {limit} of {total} repos. Use `--limit 0` to list all.")
 
 
 @repos_cli.command(

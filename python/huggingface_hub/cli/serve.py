@@ -21,6 +21,7 @@ _USER_HELP = (
     "(e.g. an organisation member); the token role defaults to write."
 )
 _ORG_HELP = "Create an organisation with admin members, as NAME:MEMBER[,MEMBER...] (repeatable)."
+_FOLLOW_HELP = "Make a user follow a user or an organisation, as FOLLOWER:TARGET (repeatable; both must exist)."
 
 
 def serve(
@@ -31,6 +32,7 @@ def serve(
     port: Annotated[int, Option(help="Port to listen on (0 picks a free port).")] = 0,
     user: Annotated[list[str] | None, Option("--user", help=_USER_HELP)] = None,
     org: Annotated[list[str] | None, Option("--org", help=_ORG_HELP)] = None,
+    follow: Annotated[list[str] | None, Option("--follow", help=_FOLLOW_HELP)] = None,
     max_body_bytes: Annotated[
         int | None, Option(help="Largest accepted API request body, in bytes (default: 1 GiB).")
     ] = None,
@@ -52,7 +54,13 @@ def serve(
     try:
         try:
             server = _rust.start_local_hub(
-                data_dir, host=host, port=port, users=user or [], orgs=org or [], max_body_bytes=max_body_bytes
+                data_dir,
+                host=host,
+                port=port,
+                users=user or [],
+                orgs=org or [],
+                max_body_bytes=max_body_bytes,
+                follows=follow or [],
             )
         except ValueError as error:
             raise click.UsageError(str(error)) from None

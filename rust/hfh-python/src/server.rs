@@ -13,7 +13,7 @@ use std::sync::Mutex;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use hfh_server::config::{OrgSpec, UserSpec};
+use hfh_server::config::{FollowSpec, OrgSpec, UserSpec};
 use hfh_server::store::{accounts, Store};
 use hfh_server::Config;
 use pyo3::exceptions::{PyOSError, PyRuntimeError, PyValueError};
@@ -29,6 +29,7 @@ fn build_config(
     port: u16,
     users: Vec<String>,
     orgs: Vec<String>,
+    follows: Vec<String>,
     max_body_bytes: Option<usize>,
 ) -> PyResult<Config> {
     let mut config = Config::new(data_dir);
@@ -42,6 +43,9 @@ fn build_config(
     }
     for spec in orgs {
         config = config.with_org(&spec).map_err(PyValueError::new_err)?;
+    }
+    for spec in follows {
+        config = config.with_follow(&spec).map_err(PyValueError::new_err)?;
     }
     Ok(config)
 }
@@ -154,7 +158,9 @@ fn shutdown(running: Running, timeout: Duration) -> Result<(), String> {
 
 /// Starts a local Hub server and returns once it accepts connections.
 #[pyfunction]
-#[pyo3(signature = (data_dir, host = "127.0.0.1".to_string(), port = 0, users = Vec::new(), orgs = Vec::new(), max_body_bytes = None))]
+#[pyo3(signature = (data_dir, host = "127.0.0.1".to_string(), port = 0, users = Vec::new(), orgs = Vec::new(), max_body_bytes = None, follows = Vec::new()))]
+// One keyword argument per `hf serve` option.
+#[allow(clippy::too_many_arguments)]
 fn start_local_hub(
     py: Python<'_>,
     data_dir: PathBuf,
@@ -163,8 +169,17 @@ fn start_local_hub(
     users: Vec<String>,
     orgs: Vec<String>,
     max_body_bytes: Option<usize>,
+    follows: Vec<String>,
 ) -> PyResult<LocalHubServer> {
-    let config = build_config(data_dir.clone(), host, port, users, orgs, max_body_bytes)?;
+    let config = build_config(
+        data_dir.clone(),
+        host,
+        port,
+        users,
+        orgs,
+        follows,
+        max_body_bytes,
+    )?;
     let (ready_tx, ready_rx) = mpsc::channel::<Result<String, String>>();
     let (done_tx, done_rx) = mpsc::channel::<Result<(), String>>();
     let (graceful_tx, graceful_rx) = oneshot::channel::<()>();
@@ -241,14 +256,15 @@ fn serve_thread(
     let _ = done.send(result);
 }
 
-/// Creates (or updates) users, tokens and organisations in a server's data directory.
+/// Creates (or updates) users, tokens, organisations and follows in a server's data directory.
 #[pyfunction]
-#[pyo3(signature = (data_dir, users = Vec::new(), orgs = Vec::new()))]
+#[pyo3(signature = (data_dir, users = Vec::new(), orgs = Vec::new(), follows = Vec::new()))]
 fn provision_local_hub(
     py: Python<'_>,
     data_dir: PathBuf,
     users: Vec<String>,
     orgs: Vec<String>,
+    follows: Vec<String>,
 ) -> PyResult<()> {
     let mut config = Config::new(data_dir);
     config.users = users
@@ -259,6 +275,11 @@ fn provision_local_hub(
     config.orgs = orgs
         .iter()
         .map(|s| OrgSpec::parse(s))
+        .collect::<Result<_, _>>()
+        .map_err(PyValueError::new_err)?;
+    config.follows = follows
+        .iter()
+        .map(|s| FollowSpec::parse(s))
         .collect::<Result<_, _>>()
         .map_err(PyValueError::new_err)?;
     py.detach(move || {

@@ -42,6 +42,14 @@ pub struct OrgSpec {
     pub members: Vec<String>,
 }
 
+/// `--follow FOLLOWER:TARGET`: user FOLLOWER follows user or organisation TARGET (both must
+/// exist, e.g. created by `--user`/`--org`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FollowSpec {
+    pub follower: String,
+    pub target: String,
+}
+
 #[derive(Debug, Clone)]
 pub struct Config {
     pub data_dir: PathBuf,
@@ -56,6 +64,7 @@ pub struct Config {
     pub multipart_chunk_size: u64,
     pub users: Vec<UserSpec>,
     pub orgs: Vec<OrgSpec>,
+    pub follows: Vec<FollowSpec>,
 }
 
 impl Config {
@@ -69,6 +78,7 @@ impl Config {
             multipart_chunk_size: 16 << 20,
             users: Vec::new(),
             orgs: Vec::new(),
+            follows: Vec::new(),
         }
     }
 
@@ -82,7 +92,12 @@ impl Config {
         Ok(self)
     }
 
-    /// Parses `[DATA_DIR] [--host H] [--port N] [--user SPEC]... [--org SPEC]... [--max-body-bytes N]
+    pub fn with_follow(mut self, spec: &str) -> Result<Self, String> {
+        self.follows.push(FollowSpec::parse(spec)?);
+        Ok(self)
+    }
+
+    /// Parses `[DATA_DIR] [--host H] [--port N] [--user SPEC]... [--org SPEC]... [--follow SPEC]... [--max-body-bytes N]
     /// [--multipart-threshold N] [--multipart-chunk-size N]`
     /// (arguments after the program name). `DATA_DIR` defaults to `./hub-data`.
     pub fn from_args<I: IntoIterator<Item = String>>(args: I) -> Result<Self, String> {
@@ -108,6 +123,7 @@ impl Config {
                 }
                 "--user" => cfg = cfg.with_user(&value("--user")?)?,
                 "--org" => cfg = cfg.with_org(&value("--org")?)?,
+                "--follow" => cfg = cfg.with_follow(&value("--follow")?)?,
                 "--max-body-bytes" => {
                     let v = value("--max-body-bytes")?;
                     cfg.max_body_bytes = v.parse().map_err(|_| format!("invalid size: {v}"))?;
@@ -139,7 +155,8 @@ impl Config {
 }
 
 pub const USAGE: &str = "usage: hfh-server [DATA_DIR] [--host 127.0.0.1] [--port N] \
-[--user NAME[:TOKEN[:read|write]]]... [--org NAME:MEMBER[,MEMBER...]]... [--max-body-bytes N] \
+[--user NAME[:TOKEN[:read|write]]]... [--org NAME:MEMBER[,MEMBER...]]... [--follow USER:TARGET]... \
+[--max-body-bytes N] \
 [--multipart-threshold N] [--multipart-chunk-size N]";
 
 impl UserSpec {
@@ -157,6 +174,23 @@ impl UserSpec {
             }
         };
         Ok(UserSpec { name, token, role })
+    }
+}
+
+impl FollowSpec {
+    pub fn parse(spec: &str) -> Result<Self, String> {
+        let (follower, target) = spec
+            .split_once(':')
+            .ok_or_else(|| format!("invalid --follow {spec:?}: use FOLLOWER:TARGET"))?;
+        for name in [follower, target] {
+            if !crate::util::valid_name(name) {
+                return Err(format!("invalid name {name:?} in --follow"));
+            }
+        }
+        Ok(FollowSpec {
+            follower: follower.to_string(),
+            target: target.to_string(),
+        })
     }
 }
 
@@ -213,6 +247,13 @@ mod tests {
         assert!(Config::from_args(args("--port")).is_err());
         assert!(Config::from_args(args("--user ../x")).is_err());
         assert!(Config::from_args(args("--multipart-chunk-size 0")).is_err());
+        assert!(Config::from_args(args("--follow alice")).is_err());
+        assert!(Config::from_args(args("--follow alice:../x")).is_err());
+        let c = Config::from_args(args("--follow bob:acme")).unwrap();
+        assert_eq!(
+            (c.follows[0].follower.as_str(), c.follows[0].target.as_str()),
+            ("bob", "acme")
+        );
         let c =
             Config::from_args(args("--multipart-threshold 5 --multipart-chunk-size=3")).unwrap();
         assert_eq!((c.multipart_threshold, c.multipart_chunk_size), (5, 3));

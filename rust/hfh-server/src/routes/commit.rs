@@ -11,6 +11,7 @@ use crate::git;
 use crate::store::blobs::is_sha256_hex;
 use crate::store::commits::{self, NewCommit, Op};
 use crate::store::discussions;
+use crate::store::lfs_files;
 use crate::store::lfs_objects;
 use crate::store::repos::{self, RepoType};
 use crate::store::trees::FileEntry;
@@ -197,6 +198,8 @@ pub async fn create(
         .blocking(move |s| {
             // Store content first (content-addressed, safe to do outside the transaction).
             let mut ops = Vec::with_capacity(lines.len());
+            // (path, sha256) of the LFS files added, for `list_lfs_files`.
+            let mut lfs_paths = Vec::new();
             for line in lines {
                 ops.push(match line {
                     Line::File { path, content } => {
@@ -222,6 +225,7 @@ pub async fn create(
                                 "Size mismatch for LFS object {sha256}"
                             )));
                         }
+                        lfs_paths.push((path.clone(), sha256.clone()));
                         let pointer = git::lfs_pointer(&sha256, stored);
                         let entry = FileEntry {
                             oid: git::blob_oid(pointer.as_bytes()),
@@ -259,6 +263,7 @@ pub async fn create(
                     (ref_name, None, new)
                 };
                 let oid = commits::commit_in(&tx, &r, &ref_name, &new)?;
+                lfs_files::note_commit(&tx, r.id, &ref_name, &lfs_paths)?;
                 discussions::record_push(
                     &tx,
                     r.id,

@@ -13,6 +13,7 @@ mod discussions;
 mod files;
 mod history;
 mod lfs;
+mod lfs_files;
 mod likes;
 mod listing;
 mod moves;
@@ -21,7 +22,11 @@ mod refs;
 mod repos;
 mod resolve;
 mod settings;
+mod space_search;
+mod storage;
+mod tags;
 mod tree;
+mod users;
 
 pub use repos::DEFAULT_GITATTRIBUTES;
 
@@ -244,7 +249,7 @@ async fn dispatch(state: Arc<AppState>, req: Request) -> HubResult<Resp> {
     };
     let m = parts.method;
     let (get_or_head, post) = (m == Method::GET || m == Method::HEAD, m == Method::POST);
-    match segs.as_slice() {
+    let result = match segs.as_slice() {
         ["lfs-objects", "upload", oid] if m == Method::PUT => objects::upload(&mut ctx, oid).await,
         ["lfs-objects", "multipart", oid, id, n] if m == Method::PUT => {
             objects::upload_part(&mut ctx, oid, id, n).await
@@ -281,6 +286,25 @@ async fn dispatch(state: Arc<AppState>, req: Request) -> HubResult<Resp> {
         ["api", "users", user, "likes"] if m == Method::GET => {
             likes::liked_by(&ctx, &seg(user)?).await
         }
+        ["api", "users", u, what] if m == Method::GET => people_api(&ctx, u, what, false).await,
+        ["api", "organizations", o, "settings", "repositories"] if m == Method::GET => {
+            storage::repositories(&ctx, Some(&seg(o)?)).await
+        }
+        ["api", "organizations", o, what] if m == Method::GET => {
+            people_api(&ctx, o, what, true).await
+        }
+        ["api", "settings", "repositories"] if m == Method::GET => {
+            storage::repositories(&ctx, None).await
+        }
+        ["api", "models-tags-by-type"] if m == Method::GET => {
+            tags::by_type(&ctx, RepoType::Model).await
+        }
+        ["api", "datasets-tags-by-type"] if m == Method::GET => {
+            tags::by_type(&ctx, RepoType::Dataset).await
+        }
+        ["api", "spaces", "semantic-search"] if m == Method::GET => {
+            space_search::search(&ctx).await
+        }
         ["api", t, ns, name, rest @ ..] if RepoType::from_plural(t).is_some() => {
             let kind = RepoType::from_plural(t).unwrap_or(RepoType::Model);
             let (ns, name) = (seg(ns)?, seg(name)?);
@@ -306,7 +330,32 @@ async fn dispatch(state: Arc<AppState>, req: Request) -> HubResult<Resp> {
             moves::or_redirect(&ctx, result, RepoType::Model, &ns, &name, 0).await
         }
         _ => Err(not_found(&m, &path)),
-    }
+    };
+    drain_unread_body(&mut ctx).await;
+    result
+}
+
+/// Most unread request body a response waits for (beyond it, the connection is simply closed).
+const DRAIN_LIMIT: usize = 1 << 20;
+
+/// Reads what is left of a small request body that the route did not read (refused before
+/// reading it). Otherwise the connection is closed with unread data, which makes the kernel
+/// reset it, and a client still sending its body can lose the answer.
+async fn drain_unread_body(ctx: &mut Ctx) {
+    use http_body::Body as _;
+    let mut body = ctx.take_body();
+    let mut read = 0;
+    let drain = async {
+        while let Some(Ok(frame)) =
+            std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await
+        {
+            read += frame.data_ref().map_or(0, |d| d.len());
+            if read > DRAIN_LIMIT {
+                break;
+            }
+        }
+    };
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(2), drain).await;
 }
 
 /// `POST {repo}.git/info/lfs/objects/{batch,verify}` (`name` still has its `.git` suffix).
@@ -323,6 +372,20 @@ async fn lfs_api(ctx: &mut Ctx, kind: RepoType, ns: &str, name: &str, op: &str) 
 
 fn not_found(m: &Method, path: &str) -> HubError {
     HubError::not_found(format!("Not Found: {m} {path}"))
+}
+
+/// `GET /api/users/{u}/...` and `GET /api/organizations/{o}/...`.
+async fn people_api(ctx: &Ctx, name: &str, what: &str, org: bool) -> HubResult<Resp> {
+    use users::{Kind, List};
+    let name = seg(name)?;
+    let kind = if org { Kind::Org } else { Kind::User };
+    match (what, org) {
+        ("overview", _) => users::overview(ctx, &name, kind).await,
+        ("followers", _) => users::list(ctx, &name, kind, List::Followers).await,
+        ("following", false) => users::list(ctx, &name, kind, List::Following).await,
+        ("members", true) => users::list(ctx, &name, kind, List::Members).await,
+        _ => Err(not_found(&ctx.method, &ctx.raw_path)),
+    }
 }
 
 /// Routes under `/api/{T}/{ns}/{name}`.
@@ -367,6 +430,8 @@ async fn repo_api(
         ["user-access-request", status] if get => {
             access::list_requests(ctx, kind, ns, name, &seg(status)?).await
         }
+        ["lfs-files"] if get => lfs_files::list(ctx, kind, ns, name).await,
+        ["lfs-files", "batch"] if post => lfs_files::delete(ctx, kind, ns, name).await,
         ["auth-check"] if get => access::auth_check(ctx, kind, ns, name, false).await,
         ["auth-check", "write"] if get => access::auth_check(ctx, kind, ns, name, true).await,
         _ => Err(not_found(&m, &ctx.raw_path)),

@@ -9,6 +9,7 @@ use super::{Ctx, Resp};
 use crate::errors::{HubError, HubResult};
 use crate::server::AppState;
 use crate::signing::now_secs;
+use crate::store::lfs_objects;
 use crate::store::repos::{self, RepoType};
 use crate::store::trees::{self, FileEntry};
 use crate::util::percent_decode;
@@ -95,6 +96,13 @@ pub async fn resolve(
                 let head = repos::get_commit(c, repo.id, &oid)?;
                 let entry = trees::lookup(c, &head.tree_oid, path.trim_matches('/'))?;
                 match entry.and_then(|e| e.file) {
+                    // A pointer left behind by `permanently_delete_lfs_files`: no content.
+                    Some(f) if f.lfs && lfs_objects::is_deleted(c, repo.id, &f.sha256)? => {
+                        Err(HubError::entry_not_found(format!(
+                            "The LFS object of {path} has been permanently deleted"
+                        ))
+                        .with_commit(oid))
+                    }
                     Some(f) => Ok((oid, f)),
                     None => Err(
                         HubError::entry_not_found(format!("Entry not found: {path}"))

@@ -130,7 +130,7 @@ pub fn orgs_of(conn: &Connection, user_id: i64) -> HubResult<Vec<(Account, Strin
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Applies the `--user` / `--org` options in one transaction; idempotent across restarts.
+/// Applies the `--user` / `--org` / `--follow` options in one transaction; idempotent across restarts.
 pub fn provision(conn: &mut Connection, config: &Config) -> HubResult<()> {
     let tx = conn.transaction()?;
     for u in &config.users {
@@ -145,6 +145,9 @@ pub fn provision(conn: &mut Connection, config: &Config) -> HubResult<()> {
             let user = ensure_account(&tx, m, "user")?;
             add_member(&tx, &org, &user, "admin")?;
         }
+    }
+    for f in &config.follows {
+        super::profiles::follow(&tx, &f.follower, &f.target, now_millis())?;
     }
     tx.commit()?;
     Ok(())

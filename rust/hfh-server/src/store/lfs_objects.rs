@@ -14,10 +14,14 @@ use super::Store;
 use crate::errors::HubResult;
 use crate::util::now_millis;
 
-/// Records that `repo_id` holds object `oid` (idempotent).
+/// Records that `repo_id` holds object `oid` (idempotent). An object permanently deleted from
+/// the repository comes back (with a new push time) when its bytes are uploaded again.
 pub fn record(conn: &Connection, repo_id: i64, oid: &str, size: u64) -> rusqlite::Result<()> {
     conn.execute(
-        "INSERT OR IGNORE INTO lfs_objects (repo_id, oid, size, created_at) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT INTO lfs_objects (repo_id, oid, size, created_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (repo_id, oid) DO UPDATE
+         SET deleted_at = NULL, created_at = excluded.created_at, filename = NULL, ref = NULL
+         WHERE deleted_at IS NOT NULL",
         params![repo_id, oid, size as i64, now_millis()],
     )?;
     Ok(())
@@ -49,17 +53,30 @@ pub fn repo_exists(conn: &Connection, repo_id: i64, hub_id: &str) -> rusqlite::R
     )
 }
 
-/// Whether `repo_id` has recorded `oid`.
+/// Whether `repo_id` has recorded `oid` (and not permanently deleted it).
 pub fn is_recorded(conn: &Connection, repo_id: i64, oid: &str) -> rusqlite::Result<bool> {
+    Ok(row_state(conn, repo_id, oid)? == Some(true))
+}
+
+/// Whether `oid` was permanently deleted from `repo_id` (its pointers may remain in commits,
+/// but the content is no longer served there).
+pub fn is_deleted(conn: &Connection, repo_id: i64, oid: &str) -> rusqlite::Result<bool> {
+    Ok(row_state(conn, repo_id, oid)? == Some(false))
+}
+
+/// `None`: no row; `Some(true)`: held; `Some(false)`: permanently deleted.
+fn row_state(conn: &Connection, repo_id: i64, oid: &str) -> rusqlite::Result<Option<bool>> {
+    use rusqlite::OptionalExtension;
     conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM lfs_objects WHERE repo_id = ?1 AND oid = ?2)",
+        "SELECT deleted_at IS NULL FROM lfs_objects WHERE repo_id = ?1 AND oid = ?2",
         params![repo_id, oid],
         |r| r.get(0),
     )
+    .optional()
 }
 
 /// Those of `oids` that LFS files of any commit of `repo_id` point to.
-fn referenced_by_commits(
+pub(crate) fn referenced_by_commits(
     conn: &Connection,
     repo_id: i64,
     oids: &[&str],
@@ -99,10 +116,13 @@ pub fn visible_sizes(store: &Store, repo_id: i64, oids: &[&str]) -> HubResult<Ve
             if size.is_none() {
                 continue; // not stored anywhere: nothing to look up
             }
-            if is_recorded(conn, repo_id, oid)? {
-                recorded.insert(*oid, true);
-            } else {
-                unknown.push(*oid);
+            match row_state(conn, repo_id, oid)? {
+                Some(true) => {
+                    recorded.insert(*oid, true);
+                }
+                // Deleted: invisible, and the commit walk below must not bring it back.
+                Some(false) => {}
+                None => unknown.push(*oid),
             }
         }
         if !unknown.is_empty() {

@@ -16,13 +16,16 @@ pub mod commits;
 pub mod discussions;
 pub mod gating;
 pub mod history;
+pub mod lfs_files;
 pub mod lfs_objects;
 pub mod likes;
 pub mod merge;
 pub mod multipart;
+pub mod profiles;
 pub mod redirects;
 pub mod repos;
 pub mod schema;
+pub mod storage;
 pub mod textdiff;
 pub mod trees;
 

@@ -176,7 +176,29 @@ CREATE TABLE lfs_objects (
 ) WITHOUT ROWID;
 "#;
 
-const MIGRATIONS: &[&str] = &[V1, V2_REPO_REDIRECTS, V3_COMMUNITY, V4_LFS_OBJECTS];
+/// What `list_lfs_files` reports about an object (the first path and ref a commit gave it),
+/// tombstones of permanently deleted objects (so that a commit walk never re-adds them), and
+/// who follows whom.
+const V5_LFS_FILES_AND_FOLLOWS: &str = r#"
+ALTER TABLE lfs_objects ADD COLUMN filename TEXT;      -- first path a commit gave it
+ALTER TABLE lfs_objects ADD COLUMN ref TEXT;           -- the ref of that commit
+ALTER TABLE lfs_objects ADD COLUMN deleted_at INTEGER; -- set once permanently deleted
+CREATE TABLE follows (
+    follower_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    target_id   INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    created_at  INTEGER NOT NULL,
+    PRIMARY KEY (follower_id, target_id)
+);
+CREATE INDEX follows_by_target ON follows (target_id, created_at);
+"#;
+
+const MIGRATIONS: &[&str] = &[
+    V1,
+    V2_REPO_REDIRECTS,
+    V3_COMMUNITY,
+    V4_LFS_OBJECTS,
+    V5_LFS_FILES_AND_FOLLOWS,
+];
 
 /// Brings the database to the latest schema version in a single transaction.
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
