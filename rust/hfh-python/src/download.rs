@@ -53,7 +53,7 @@ fn parse_job(spec: JobSpec) -> PyResult<Job> {
 /// Download `jobs`; see `_rust.pyi` for the contract.
 #[pyfunction]
 #[pyo3(signature = (
-    jobs, *, connections = 8, chunk_size = 8 * 1024 * 1024, parallel_threshold = 64 * 1024 * 1024,
+    jobs, *, connections = 8, chunk_size = 4 * 1024 * 1024, parallel_threshold = 64 * 1024 * 1024,
     max_files = 16, stall_timeout = 10.0, connect_timeout = 10.0, max_retries = 5, base_wait = 1.0,
     max_wait = 8.0, direct_io = true, direct_threshold = 32 * 1024 * 1024, progress = None
 ))]

@@ -82,7 +82,7 @@ impl Default for Options {
     fn default() -> Self {
         Self {
             connections: 8,
-            chunk_size: 8 * 1024 * 1024,
+            chunk_size: 4 * 1024 * 1024,
             parallel_threshold: 64 * 1024 * 1024,
             max_files: 16,
             stall_timeout: Duration::from_secs(10),

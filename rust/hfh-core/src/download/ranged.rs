@@ -20,7 +20,7 @@ use super::{Ctx, DownloadError, Job};
 use crate::Cancel;
 
 /// Bytes a worker accumulates before writing them out (and recording them in the chunk table).
-const WRITE_STEP: usize = 2 * 1024 * 1024;
+const WRITE_STEP: usize = 1024 * 1024;
 
 /// Upper bound of the memory held in chunk buffers; fewer workers are used if needed to stay under.
 pub(crate) const BUFFER_BUDGET: u64 = 96 * 1024 * 1024;

@@ -14,7 +14,7 @@ use super::partial;
 use super::{Ctx, DownloadError, Job};
 
 /// Bytes gathered before a write.
-const WRITE_BUFFER: usize = 2 * 1024 * 1024;
+const WRITE_BUFFER: usize = 1024 * 1024;
 
 /// Download `job` over one connection; returns the number of bytes fetched.
 pub(crate) async fn download(
