@@ -61,10 +61,11 @@ pub(crate) async fn download(
     ctx.progress.done[index].store(have, Ordering::Relaxed);
     let fetched_before = have;
     let target = Target::new(file, direct);
-    let capacity = if target.is_direct() {
-        WRITE_BUFFER
-    } else {
-        WRITE_BUFFER.min(job.expected_size.unwrap_or(0).max(64 * 1024) as usize)
+    // Small files (most of a snapshot) get a buffer of their own size, not a whole write step.
+    let capacity = match job.expected_size {
+        Some(size) if !target.is_direct() => (size as usize).clamp(1, WRITE_BUFFER),
+        Some(_) => WRITE_BUFFER,
+        None => 64 * 1024,
     };
     let mut sink = AppendSink {
         ctx,
