@@ -48,6 +48,8 @@ def download_files(
     max_retries: int = 5,
     base_wait: float = 1.0,
     max_wait: float = 8.0,
+    direct_io: bool = True,
+    direct_threshold: int = ...,
     progress: Callable[[list[tuple[int, int]], int], object] | None = None,
 ) -> list[None | tuple[str, int, int] | dict[str, Any]]:
     """Download a batch of files with the GIL released (the transfer engine of ``hfh-core``).
@@ -55,7 +57,8 @@ def download_files(
     Each job is ``(url, headers, destination, partial, lock, expected_size, sha256_hex, replace)``:
     bytes go to the resumable ``partial`` file (under an ``flock`` of ``lock``), are verified (size,
     SHA-256 if given) and renamed to ``destination``; nothing is done when ``destination`` exists
-    unless ``replace``. ``progress(changes, fetched)`` is called about ten times a second with
+    unless ``replace``. Files of at least ``direct_threshold`` bytes are written with ``O_DIRECT`` when
+    ``direct_io`` and the filesystem allow it (ordinary writes otherwise). ``progress(changes, fetched)`` is called about ten times a second with
     ``(job_index, bytes_done)`` pairs. One result per job: ``None`` (not run: another job failed),
     ``("downloaded", fetched, size)``, ``("present", 0, 0)``, or an error dict with ``kind`` (http,
     network, timeout, io, size, checksum, invalid, cancelled), ``message`` and, for http, ``status``,

@@ -20,8 +20,13 @@ from .errors import HfHubHTTPError
 
 # Engine settings, read at call time (tests and applications may change them).
 DOWNLOAD_CONNECTIONS = int(os.environ.get("HF_HUB_DOWNLOAD_CONNECTIONS", "8") or 8)
-DOWNLOAD_CHUNK_SIZE = 32 * 1024 * 1024
+# Each ranged worker holds one chunk in memory until it is hashed in order: 8 connections of 4 MiB
+# chunks keep a 2 GiB download under 100 MB of RSS and were as fast as larger chunks on loopback.
+DOWNLOAD_CHUNK_SIZE = 4 * 1024 * 1024
 PARALLEL_DOWNLOAD_THRESHOLD = 64 * 1024 * 1024
+# Files at least this large are written with O_DIRECT (past the page cache) where the filesystem
+# allows it; HF_HUB_RS_DIRECT_IO=0 turns that off.
+DIRECT_IO_THRESHOLD = 32 * 1024 * 1024
 MAX_CONCURRENT_FILES = 16
 RETRY_BASE_WAIT = 1.0
 RETRY_MAX_WAIT = 8.0
@@ -95,6 +100,8 @@ def run_downloads(
         max_retries=MAX_RETRIES,
         base_wait=RETRY_BASE_WAIT,
         max_wait=RETRY_MAX_WAIT,
+        direct_io=direct_io_enabled(),
+        direct_threshold=DIRECT_IO_THRESHOLD,
         progress=progress,
     )
     results: list[DownloadResult] = []
@@ -110,6 +117,12 @@ def run_downloads(
             if first_error is None:
                 first_error = _to_exception(item)
     return results, first_error
+
+
+def direct_io_enabled() -> bool:
+    """Whether large downloads bypass the page cache: on unless ``HF_HUB_RS_DIRECT_IO`` is a false value."""
+    value = os.environ.get("HF_HUB_RS_DIRECT_IO", "").strip().upper()
+    return value not in {"0", "OFF", "NO", "FALSE"}
 
 
 def _to_exception(error: dict[str, Any], method: str = "GET") -> BaseException:

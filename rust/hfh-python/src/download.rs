@@ -53,9 +53,9 @@ fn parse_job(spec: JobSpec) -> PyResult<Job> {
 /// Download `jobs`; see `_rust.pyi` for the contract.
 #[pyfunction]
 #[pyo3(signature = (
-    jobs, *, connections = 8, chunk_size = 32 * 1024 * 1024, parallel_threshold = 64 * 1024 * 1024,
+    jobs, *, connections = 8, chunk_size = 4 * 1024 * 1024, parallel_threshold = 64 * 1024 * 1024,
     max_files = 16, stall_timeout = 10.0, connect_timeout = 10.0, max_retries = 5, base_wait = 1.0,
-    max_wait = 8.0, progress = None
+    max_wait = 8.0, direct_io = true, direct_threshold = 32 * 1024 * 1024, progress = None
 ))]
 #[allow(clippy::too_many_arguments)]
 fn download_files<'py>(
@@ -70,6 +70,8 @@ fn download_files<'py>(
     max_retries: u32,
     base_wait: f64,
     max_wait: f64,
+    direct_io: bool,
+    direct_threshold: u64,
     progress: Option<Py<PyAny>>,
 ) -> PyResult<Vec<Py<PyAny>>> {
     let jobs = jobs
@@ -90,6 +92,8 @@ fn download_files<'py>(
         max_retries,
         base_wait: seconds(base_wait, "base_wait")?,
         max_wait: seconds(max_wait, "max_wait")?,
+        direct_io,
+        direct_threshold,
     };
     let counters = Arc::new(Progress::new(jobs.len()));
     let mut reported = vec![u64::MAX; jobs.len()];

@@ -5,6 +5,8 @@
 //! - Files of at least `Options::parallel_threshold` bytes are split into chunks fetched over
 //!   `Options::connections` ranged connections and written in place (see `ranged`).
 //! - A partial file survives failures and kills; the next call resumes it (see `partial`).
+//! - Files of at least `Options::direct_threshold` bytes are written with `O_DIRECT` where the
+//!   filesystem allows it, unless `Options::direct_io` is off (see `direct`).
 //! - When a SHA-256 is expected, the content is hashed while it arrives and must match before the
 //!   rename; a mismatch deletes the partial file and fails.
 //! - A connection that delivers nothing for `Options::stall_timeout` is dropped and retried;
@@ -13,7 +15,9 @@
 //! - HTTP failures are not interpreted here: they come back as [`DownloadError::Http`] with the
 //!   status, url, headers and body for the caller to classify.
 
+mod direct;
 mod fetch;
+mod ordered;
 mod partial;
 mod ranged;
 mod single;
@@ -69,13 +73,16 @@ pub struct Options {
     pub max_retries: u32,
     pub base_wait: Duration,
     pub max_wait: Duration,
+    /// Write files of at least `direct_threshold` bytes past the page cache (`O_DIRECT`).
+    pub direct_io: bool,
+    pub direct_threshold: u64,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Self {
             connections: 8,
-            chunk_size: 32 * 1024 * 1024,
+            chunk_size: 4 * 1024 * 1024,
             parallel_threshold: 64 * 1024 * 1024,
             max_files: 16,
             stall_timeout: Duration::from_secs(10),
@@ -83,6 +90,8 @@ impl Default for Options {
             max_retries: 5,
             base_wait: Duration::from_secs(1),
             max_wait: Duration::from_secs(8),
+            direct_io: true,
+            direct_threshold: 32 * 1024 * 1024,
         }
     }
 }
@@ -309,5 +318,9 @@ fn header_map(headers: &[(String, String)]) -> Result<HeaderMap, DownloadError> 
     crate::transfer::header_map(headers).map_err(DownloadError::Invalid)
 }
 
+#[cfg(test)]
+mod direct_tests;
+#[cfg(test)]
+mod test_server;
 #[cfg(test)]
 mod tests;

@@ -138,8 +138,8 @@ impl ChunkState {
 }
 
 /// Open (or create) the partial file of a ranged download of `size` bytes and its chunk table.
-/// A state from another size or chunk size, or a partial file without state, starts over, except
-/// that a stateless partial file is trusted as a prefix (a single-stream download cut short).
+/// A state from another size or chunk size, or a damaged one, starts over; a partial file without
+/// state is trusted as a prefix (a single-stream download cut short).
 pub fn open_ranged(
     partial: &Path,
     size: u64,
@@ -158,9 +158,16 @@ pub fn open_ranged(
         .map_err(|e| DownloadError::io(partial, e))?
         .len();
     let chunks = size.div_ceil(chunk_size) as usize;
+    let had_state = state_path.exists();
     let previous = read_state(&state_path, size, chunk_size, chunks);
     let done: Vec<u64> = match previous {
         Some(done) if on_disk == size => done,
+        // A state we cannot use (another chunk size, damaged) describes a file with holes: its
+        // length says nothing about what is on disk.
+        _ if had_state => {
+            file.set_len(0).map_err(|e| DownloadError::io(partial, e))?;
+            vec![0; chunks]
+        }
         _ if on_disk <= size => {
             // No usable state: the file is a prefix (from a single-stream attempt) or empty.
             (0..chunks)

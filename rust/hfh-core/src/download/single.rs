@@ -1,5 +1,5 @@
 //! A file over one connection: appended to its partial file, whose length is the resume point;
-//! hashed inline as the bytes arrive.
+//! hashed inline as the bytes arrive. Large files are written past the page cache (see `direct`).
 
 use std::fs::{File, OpenOptions};
 use std::io::Read;
@@ -8,10 +8,12 @@ use std::sync::atomic::Ordering;
 use reqwest::header::HeaderMap;
 use sha2::{Digest, Sha256};
 
+use super::direct::{self, align_down, AlignedBuf, Target, ALIGN};
 use super::fetch::{fetch, Sink, Span};
-use super::partial::{self, write_at};
+use super::partial;
 use super::{Ctx, DownloadError, Job};
 
+/// Bytes gathered before a write.
 const WRITE_BUFFER: usize = 1024 * 1024;
 
 /// Download `job` over one connection; returns the number of bytes fetched.
@@ -40,27 +42,46 @@ pub(crate) async fn download(
         have = 0;
     }
     partial::discard_state(path);
+    let direct = match job.expected_size {
+        Some(size) if ctx.opts.direct_io && size >= ctx.opts.direct_threshold => {
+            direct::open_direct(path).map_err(|e| DownloadError::io(path, e))?
+        }
+        _ => None,
+    };
+    if direct.is_some() && job.expected_size != Some(have) && have % ALIGN as u64 != 0 {
+        // Continue from a block boundary (a buffered attempt may have stopped anywhere), so that
+        // direct writes stay aligned; at most one block is fetched again.
+        have = align_down(have);
+        file.set_len(have).map_err(|e| DownloadError::io(path, e))?;
+    }
     let mut hasher = job.sha256.map(|_| Sha256::new());
     if let (Some(hasher), true) = (hasher.as_mut(), have > 0) {
         hash_prefix(&file, have, hasher).map_err(|e| DownloadError::io(path, e))?;
     }
     ctx.progress.done[index].store(have, Ordering::Relaxed);
     let fetched_before = have;
+    let target = Target::new(file, direct);
+    // Small files (most of a snapshot) get a buffer of their own size, not a whole write step.
+    let capacity = match job.expected_size {
+        Some(size) if !target.is_direct() => (size as usize).clamp(1, WRITE_BUFFER),
+        Some(_) => WRITE_BUFFER,
+        None => 64 * 1024,
+    };
     let mut sink = AppendSink {
         ctx,
         index,
-        file: &file,
+        target: &target,
         path,
-        flushed: have,
-        buffer: Vec::with_capacity(
-            WRITE_BUFFER.min(job.expected_size.unwrap_or(0).max(64 * 1024) as usize),
-        ),
+        origin: have,
+        buf: AlignedBuf::new(capacity),
+        filled: 0,
         hasher,
     };
     if job.expected_size != Some(have) {
         fetch(ctx, &job.url, headers, Span::From(have), &mut sink).await?;
+        sink.write_out(true)?;
     }
-    let size = sink.flushed;
+    let size = sink.origin;
     let fetched = size.saturating_sub(fetched_before);
     if let Some(expected) = job.expected_size {
         if size != expected {
@@ -99,51 +120,69 @@ fn hash_prefix(file: &File, len: u64, hasher: &mut Sha256) -> std::io::Result<()
 struct AppendSink<'a> {
     ctx: &'a Ctx,
     index: usize,
-    file: &'a File,
+    target: &'a Target,
     path: &'a std::path::Path,
-    /// Bytes on disk.
-    flushed: u64,
-    buffer: Vec<u8>,
+    /// Bytes on disk: the file offset of `buf[0]`.
+    origin: u64,
+    buf: AlignedBuf,
+    /// Bytes received into `buf`, not yet on disk.
+    filled: usize,
     hasher: Option<Sha256>,
 }
 
+impl AppendSink<'_> {
+    /// Append the received bytes to the file: all of them, or with direct I/O and unless `all`,
+    /// whole blocks only (the rest moves to the front of the buffer and waits for more).
+    fn write_out(&mut self, all: bool) -> Result<(), DownloadError> {
+        let upto = if all || !self.target.is_direct() {
+            self.filled
+        } else {
+            self.filled / ALIGN * ALIGN
+        };
+        if upto == 0 {
+            return Ok(());
+        }
+        self.target
+            .write(&self.buf[..upto], self.origin)
+            .map_err(|e| DownloadError::io(self.path, e))?;
+        self.buf.copy_within(upto..self.filled, 0);
+        self.filled -= upto;
+        self.origin += upto as u64;
+        self.ctx.progress.done[self.index].store(self.origin, Ordering::Relaxed);
+        Ok(())
+    }
+}
+
 impl Sink for AppendSink<'_> {
-    fn write(&mut self, offset: u64, data: &[u8]) -> Result<(), DownloadError> {
-        debug_assert_eq!(offset, self.flushed + self.buffer.len() as u64);
+    fn write(&mut self, offset: u64, mut data: &[u8]) -> Result<(), DownloadError> {
+        debug_assert_eq!(offset, self.origin + self.filled as u64);
         if let Some(hasher) = self.hasher.as_mut() {
             hasher.update(data);
         }
-        if self.buffer.is_empty() && data.len() >= WRITE_BUFFER {
-            write_at(self.file, data, self.flushed).map_err(|e| DownloadError::io(self.path, e))?;
-            self.flushed += data.len() as u64;
-            self.ctx.progress.done[self.index].store(self.flushed, Ordering::Relaxed);
-            return Ok(());
-        }
-        self.buffer.extend_from_slice(data);
-        if self.buffer.len() >= WRITE_BUFFER {
-            self.flush()?;
+        while !data.is_empty() {
+            let room = self.buf.len() - self.filled;
+            let take = room.min(data.len());
+            self.buf[self.filled..self.filled + take].copy_from_slice(&data[..take]);
+            self.filled += take;
+            data = &data[take..];
+            if self.filled == self.buf.len() {
+                self.write_out(false)?;
+            }
         }
         Ok(())
     }
 
     fn flush(&mut self) -> Result<(), DownloadError> {
-        if self.buffer.is_empty() {
-            return Ok(());
-        }
-        write_at(self.file, &self.buffer, self.flushed)
-            .map_err(|e| DownloadError::io(self.path, e))?;
-        self.flushed += self.buffer.len() as u64;
-        self.buffer.clear();
-        self.ctx.progress.done[self.index].store(self.flushed, Ordering::Relaxed);
-        Ok(())
+        self.write_out(false)
     }
 
     fn restart(&mut self) -> Result<(), DownloadError> {
-        self.buffer.clear();
-        self.file
+        self.filled = 0;
+        self.target
+            .file
             .set_len(0)
             .map_err(|e| DownloadError::io(self.path, e))?;
-        self.flushed = 0;
+        self.origin = 0;
         if self.hasher.is_some() {
             self.hasher = Some(Sha256::new());
         }

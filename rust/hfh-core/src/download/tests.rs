@@ -24,10 +24,10 @@ fn chunk_state_survives_reopen() {
     let (_file, table) = open_ranged(&path, 10_000, 4096).unwrap();
     assert_eq!(table.done[1].load(Ordering::Relaxed), 100);
     assert_eq!(table.total_done(), 100);
-    // Another size or chunk size starts over.
+    // Another size or chunk size starts over: the full-size file has holes, it is no prefix.
     drop(table);
     let (_file, table) = open_ranged(&path, 10_000, 8192).unwrap();
-    assert_eq!(table.total_done(), 10_000); // no state matched: the full-size file counts as a prefix
+    assert_eq!(table.total_done(), 0);
     drop(table);
     partial::discard(&path);
     assert!(!path.exists() && !state_path(&path).exists());
@@ -38,9 +38,14 @@ fn corrupted_state_is_ignored() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("blob.incomplete");
     std::fs::write(&path, vec![7u8; 50]).unwrap(); // a single-stream prefix, no state
-    std::fs::write(state_path(&path), b"not a state").unwrap();
     let (_file, table) = open_ranged(&path, 10_000, 4096).unwrap();
     assert_eq!(table.done[0].load(Ordering::Relaxed), 50);
     assert_eq!(table.total_done(), 50);
+    assert_eq!(std::fs::metadata(&path).unwrap().len(), 10_000);
+    drop(table);
+    // A damaged state says nothing about which bytes are on disk: start over.
+    std::fs::write(state_path(&path), b"not a state").unwrap();
+    let (_file, table) = open_ranged(&path, 10_000, 4096).unwrap();
+    assert_eq!(table.total_done(), 0);
     assert_eq!(std::fs::metadata(&path).unwrap().len(), 10_000);
 }
