@@ -18,7 +18,8 @@ from requests.structures import CaseInsensitiveDict
 from . import _rust, constants
 from .errors import HfHubHTTPError
 
-# Engine settings, read at call time (tests and applications may change them).
+# Engine settings: module attributes read at each call, so tests and applications may change them;
+# HF_HUB_DOWNLOAD_CONNECTIONS sets the first one when this module is imported.
 DOWNLOAD_CONNECTIONS = int(os.environ.get("HF_HUB_DOWNLOAD_CONNECTIONS", "8") or 8)
 # Each ranged worker holds one chunk in memory until it is hashed in order: 8 connections of 4 MiB
 # chunks keep a 2 GiB download under 100 MB of RSS and were as fast as larger chunks on loopback.
