@@ -20,7 +20,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use super::receive::{receive, WriteAt};
+use super::receive::{receive, Sink};
 use super::resolve::{parse_range, RangeSpec};
 use super::{Ctx, Resp};
 use crate::errors::{HubError, HubResult};
@@ -342,9 +342,8 @@ pub async fn upload_part(ctx: &mut Ctx, oid: &str, upload_id: &str, n: &str) -> 
         })
         .await?;
     let attempt = Arc::new(attempt);
-    let writer = attempt.clone();
-    let write: WriteAt = Arc::new(move |data, at| writer.write_at(data, at));
-    receive(ctx.take_body(), write, attempt.offset, len, false).await?;
+    let offset = attempt.offset;
+    receive(ctx.take_body(), Sink::Part(attempt.clone()), offset, len).await?;
     // Not fsynced: completion fsyncs the assembled object once, and a part lost with the machine
     // makes the object's sha256 fail there.
     let etag = ctx.blocking(move |_| Ok(attempt.finish()?)).await?;
@@ -490,9 +489,7 @@ async fn receive_file(body: Body, tmp: &std::path::Path, size: u64) -> HubResult
             .await
             .map_err(|e| HubError::internal(e.to_string()))??,
     );
-    let writer = file.clone();
-    let write: WriteAt = Arc::new(move |data, at| writer.write_all_at(data, at));
-    let digest = receive(body, write, 0, size, true).await?;
+    let digest = receive(body, Sink::File(file.clone()), 0, size).await?;
     tokio::task::spawn_blocking(move || file.sync_all())
         .await
         .map_err(|e| HubError::internal(e.to_string()))??;

@@ -12,18 +12,25 @@ use sha2::{Digest, Sha256};
 use tokio::task::JoinHandle;
 
 use crate::errors::{HubError, HubResult};
-use crate::store::direct_io::{AlignedBuf, POOLED_CAPACITY};
+use crate::store::direct_io::{AlignedBuf, DirectFile, POOLED_CAPACITY};
+use crate::store::multipart::PartAttempt;
 
 /// Bytes gathered before each write (two such buffers per request at most, reused).
 const RECEIVE_BUFFER: usize = POOLED_CAPACITY;
 
-/// Writes a buffer at an offset of the destination (blocking).
-pub type WriteAt = Arc<dyn Fn(&[u8], u64) -> io::Result<()> + Send + Sync>;
+/// Where a body goes.
+#[derive(Clone)]
+pub enum Sink {
+    /// A new file (a basic upload): written, and hashed on the way.
+    File(Arc<DirectFile>),
+    /// A part of a multipart upload: written, then offered to the upload's running digest.
+    Part(Arc<PartAttempt>),
+}
 
-type Flushed = io::Result<(AlignedBuf, Option<Sha256>)>;
+type Flushed = io::Result<(Option<AlignedBuf>, Option<Sha256>)>;
 
 struct Pipeline {
-    write: WriteAt,
+    sink: Sink,
     /// Where the next buffer goes.
     position: u64,
     current: AlignedBuf,
@@ -42,7 +49,7 @@ impl Pipeline {
             .await
             .map_err(|e| HubError::internal(format!("writer failed: {e}")))??;
         self.digest = digest;
-        Ok(Some(buffer))
+        Ok(buffer)
     }
 
     /// Hands the current buffer to a blocking writer and carries on with an empty one.
@@ -58,50 +65,55 @@ impl Pipeline {
             None => AlignedBuf::new(RECEIVE_BUFFER),
         };
         let full = std::mem::replace(&mut self.current, next);
-        let (write, position, digest) = (self.write.clone(), self.position, self.digest.take());
+        let (sink, position, digest) = (self.sink.clone(), self.position, self.digest.take());
         self.position += full.len() as u64;
         self.in_flight = Some(tokio::task::spawn_blocking(move || {
-            write_and_hash(&write, full, position, digest)
+            write_and_hash(&sink, full, position, digest)
         }));
         Ok(())
     }
 }
 
 /// Writes `buffer` at `position` while another thread hashes it (the write mostly waits on the
-/// device, the hash on the CPU).
+/// device, the hash on the CPU); gives the buffer back unless the sink kept it.
 fn write_and_hash(
-    write: &WriteAt,
+    sink: &Sink,
     buffer: AlignedBuf,
     position: u64,
     mut digest: Option<Sha256>,
 ) -> Flushed {
-    let written = std::thread::scope(|scope| {
-        let hashing = digest
-            .as_mut()
-            .map(|d| scope.spawn(|| d.update(buffer.as_slice())));
-        let written = write(buffer.as_slice(), position);
-        if let Some(handle) = hashing {
-            handle
-                .join()
-                .map_err(|_| io::Error::other("hashing failed"))?;
+    match sink {
+        Sink::Part(part) => Ok((part.write(buffer, position)?, digest)),
+        Sink::File(file) => {
+            std::thread::scope(|scope| {
+                let hashing = digest
+                    .as_mut()
+                    .map(|d| scope.spawn(|| d.update(buffer.as_slice())));
+                let written = file.write_all_at(buffer.as_slice(), position);
+                if let Some(handle) = hashing {
+                    handle
+                        .join()
+                        .map_err(|_| io::Error::other("hashing failed"))?;
+                }
+                written
+            })?;
+            Ok((Some(buffer), digest))
         }
-        written
-    });
-    written.map(|()| (buffer, digest))
+    }
 }
 
 /// Streams `body` (exactly `size` bytes, anything else is a 400) into the destination starting
-/// at `offset`; returns the sha256 (hex) of the body when `hash`. Nothing is fsynced.
+/// at `offset`; returns the sha256 (hex) of the body for a [`Sink::File`]. Nothing is fsynced.
 pub async fn receive(
     mut body: Body,
-    write: WriteAt,
+    sink: Sink,
     offset: u64,
     size: u64,
-    hash: bool,
 ) -> HubResult<Option<String>> {
     use http_body::Body as _;
+    let hash = matches!(sink, Sink::File(_));
     let mut pipeline = Pipeline {
-        write,
+        sink,
         position: offset,
         // Small bodies get a small buffer; large ones a pooled one.
         current: AlignedBuf::new(if size < RECEIVE_BUFFER as u64 {

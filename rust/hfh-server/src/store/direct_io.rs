@@ -29,8 +29,8 @@ pub fn set_direct_enabled(enabled: bool) {
 /// Capacity of the buffers kept for reuse (the size receivers and hashers use).
 pub const POOLED_CAPACITY: usize = 4 << 20;
 
-/// Most buffers kept for reuse (enough for a few dozen parts in flight).
-const POOL_LIMIT: usize = 32;
+/// Most buffers kept for reuse (what receivers and the digests of uploads in flight hold).
+const POOL_LIMIT: usize = 64;
 
 /// Buffers of [`POOLED_CAPACITY`] given back: touching fresh memory costs more than the copy
 /// into it on these machines, so receivers reuse warm buffers instead of allocating.

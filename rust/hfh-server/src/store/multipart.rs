@@ -16,7 +16,7 @@
 //! content is verified through the object's sha256, which spares a second hash of every byte).
 //! Directories of abandoned uploads are swept once their URLs expired.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -174,19 +174,29 @@ struct State {
     etags: Vec<Option<String>>,
     /// Attempts of each part being received right now.
     writing: Vec<u32>,
-    /// Parts (a prefix) fed to `digest`.
+    /// Bytes of the object (a prefix) fed to `digest`.
     hashed: u64,
-    /// The running sha256 of parts `1..=hashed`; `None` while the worker holds it.
+    /// The running sha256 of bytes `..hashed`; `None` while the hashing worker holds it.
     digest: Option<Sha256>,
-    /// The part the hashing worker is reading (0-based), if it runs.
-    worker: Option<u64>,
+    /// Buffers received ahead of `hashed`, by object offset, kept (up to `RETAIN_LIMIT` bytes)
+    /// so they are hashed from memory once the bytes before them are in.
+    ahead: BTreeMap<u64, AlignedBuf>,
+    retained: usize,
+    /// `RETAIN_LIMIT` (tests lower it).
+    retain_limit: usize,
+    /// A hashing worker runs.
+    worker: bool,
     /// False once a part was re-sent after (or while) it was hashed: start again at completion.
     digest_valid: bool,
     /// Completion holds the upload: parts are refused.
     completing: bool,
 }
 
-/// A part being received: write its bytes with [`PartAttempt::write_at`], then
+/// Most bytes of one upload kept in memory ahead of its digest; beyond that, buffers are
+/// dropped and their bytes read back from the file once their part is complete.
+const RETAIN_LIMIT: usize = 192 << 20;
+
+/// A part being received: write its bytes with [`PartAttempt::write`], then
 /// [`PartAttempt::finish`]. Dropped unfinished (a failed or abandoned request), it leaves the
 /// part missing. Writers hold it until their last write returns, so the upload never counts a
 /// part as settled while bytes of it may still land.
@@ -199,9 +209,11 @@ pub struct PartAttempt {
 }
 
 impl PartAttempt {
-    /// Writes bytes of the part at `offset` of the object (blocking).
-    pub fn write_at(&self, data: &[u8], offset: u64) -> io::Result<()> {
-        self.upload.file.write_all_at(data, offset)
+    /// Writes `buffer` at `offset` of the object, then hands it to the running digest (which
+    /// may keep it); returns the buffer unless it was kept. Blocking.
+    pub fn write(&self, buffer: AlignedBuf, offset: u64) -> io::Result<Option<AlignedBuf>> {
+        self.upload.file.write_all_at(buffer.as_slice(), offset)?;
+        Ok(self.upload.offer(self.n, buffer, offset))
     }
 
     /// Records the fully received part; returns its ETag (quoted). Starts hashing it if it is
@@ -247,7 +259,10 @@ impl Upload {
                 writing: vec![0; count],
                 hashed: 0,
                 digest: Some(Sha256::new()),
-                worker: None,
+                ahead: BTreeMap::new(),
+                retained: 0,
+                retain_limit: RETAIN_LIMIT,
+                worker: false,
                 digest_valid: true,
                 completing: false,
             }),
@@ -276,6 +291,11 @@ impl Upload {
                 "The upload is being completed".to_string(),
             ));
         }
+        // Another attempt of this part still writing could land its bytes over this one's
+        // after they were hashed from memory: only a read of the file can be trusted then.
+        if state.writing[i] > 0 {
+            state.digest_valid = false;
+        }
         state.writing[i] += 1;
         if state.etags[i].take().is_some() {
             // Its marker goes first: a crash while the new bytes land must not leave an ETag
@@ -287,9 +307,13 @@ impl Upload {
                 }
             }
         }
-        if (n - 1) < state.hashed || state.worker == Some(n - 1) {
+        let (start, end) = (self.plan.offset(n), self.plan.offset(n) + len);
+        // Hashed already, or being read back by the worker right now.
+        let reading = state.worker && (start..end).contains(&state.hashed);
+        if start < state.hashed || reading {
             state.digest_valid = false;
         }
+        self.drop_retained(&mut state, start, end);
         Ok(PartAttempt {
             upload: self.clone(),
             n,
@@ -315,15 +339,12 @@ impl Upload {
             return Err(e);
         }
         state.etags[i] = Some(etag.clone());
-        let start_worker = state.worker.is_none() && self.next_hashable(&state).is_some();
-        if start_worker {
-            state.worker = Some(state.hashed);
-        }
+        let start_worker = self.claim_worker(&mut state);
         drop(state);
         self.changed.notify_all();
         if start_worker {
             let upload = self.clone();
-            std::thread::spawn(move || upload.hash_ready_parts());
+            std::thread::spawn(move || upload.hash_ready());
         }
         Ok(etag)
     }
@@ -332,49 +353,123 @@ impl Upload {
     fn abort_part(&self, n: u64) {
         let mut state = self.lock();
         state.writing[(n - 1) as usize] -= 1;
+        // What it received will be sent again (if at all).
+        let start = self.plan.offset(n);
+        let end = start + self.plan.part_len(n).unwrap_or(0);
+        self.drop_retained(&mut state, start, end);
         drop(state);
         self.changed.notify_all();
     }
 
-    /// The next part (0-based) the running digest can take, if it is on disk and not being
-    /// rewritten.
-    fn next_hashable(&self, state: &State) -> Option<u64> {
-        let i = state.hashed;
-        let ready = state.digest_valid
-            && i < self.plan.parts()
-            && state.etags[i as usize].is_some()
-            && state.writing[i as usize] == 0;
-        ready.then_some(i)
+    /// Forgets buffers kept for bytes `[start, end)` (their part is being sent again).
+    fn drop_retained(&self, state: &mut State, start: u64, end: u64) {
+        let keys: Vec<u64> = state.ahead.range(start..end).map(|(k, _)| *k).collect();
+        for key in keys {
+            if let Some(buffer) = state.ahead.remove(&key) {
+                state.retained -= buffer.len();
+            }
+        }
     }
 
-    /// The hashing worker: feeds parts to the digest in order while the next one is on disk.
-    fn hash_ready_parts(&self) {
-        let mut buffer = AlignedBuf::new(HASH_BUFFER);
+    /// A buffer of part `n` just written at `offset`: kept for the digest if it is next or
+    /// within the memory budget (a worker hashes it), else given back.
+    fn offer(self: &Arc<Self>, n: u64, buffer: AlignedBuf, offset: u64) -> Option<AlignedBuf> {
         let mut state = self.lock();
-        while let Some(i) = self.next_hashable(&state).filter(|_| !state.completing) {
+        let useful = state.digest_valid && !state.completing && offset >= state.hashed;
+        // Only the attempt that owns the part alone may feed the digest from memory.
+        let sole = state.writing[(n - 1) as usize] == 1;
+        let fits = offset == state.hashed || state.retained + buffer.len() <= state.retain_limit;
+        if !(useful && sole && fits) || state.ahead.contains_key(&offset) {
+            return Some(buffer);
+        }
+        state.retained += buffer.len();
+        state.ahead.insert(offset, buffer);
+        let start_worker = self.claim_worker(&mut state);
+        drop(state);
+        if start_worker {
+            let upload = self.clone();
+            std::thread::spawn(move || upload.hash_ready());
+        }
+        None
+    }
+
+    /// Marks the worker as running if there is work for it and none runs yet.
+    fn claim_worker(&self, state: &mut State) -> bool {
+        let idle = !state.worker && state.digest.is_some() && !state.completing;
+        if idle && self.next_step(state).is_some() {
+            state.worker = true;
+            return true;
+        }
+        false
+    }
+
+    /// What the digest can take next: a kept buffer starting at `hashed`, or the rest of the
+    /// part `hashed` falls in, read back from the file, once that part is complete.
+    fn next_step(&self, state: &State) -> Option<Step> {
+        if !state.digest_valid || state.hashed >= self.plan.size {
+            return None;
+        }
+        if state.ahead.contains_key(&state.hashed) {
+            return Some(Step::Memory);
+        }
+        let n = state.hashed / self.plan.chunk + 1;
+        let i = (n - 1) as usize;
+        let complete = state.etags[i].is_some() && state.writing[i] == 0;
+        let end = self.plan.offset(n) + self.plan.part_len(n)?;
+        complete.then_some(Step::ReadBack { end })
+    }
+
+    /// The hashing worker: feeds the digest in order for as long as the next bytes are there.
+    fn hash_ready(&self) {
+        let mut buffer: Option<AlignedBuf> = None;
+        let mut state = self.lock();
+        loop {
+            let Some(step) = self.next_step(&state).filter(|_| !state.completing) else {
+                break;
+            };
             let Some(mut digest) = state.digest.take() else {
                 break;
             };
-            state.worker = Some(i);
-            drop(state);
-            let n = i + 1;
-            let read = self.file.read_range(
-                self.plan.offset(n),
-                self.plan.part_len(n).unwrap_or(0),
-                &mut buffer,
-                |bytes| digest.update(bytes),
-            );
+            let from = state.hashed;
+            let to = match step {
+                Step::Memory => {
+                    let kept = state.ahead.remove(&from).expect("kept buffer");
+                    state.retained -= kept.len();
+                    drop(state);
+                    digest.update(kept.as_slice());
+                    from + kept.len() as u64
+                }
+                Step::ReadBack { end } => {
+                    drop(state);
+                    let buffer = buffer.get_or_insert_with(|| AlignedBuf::new(HASH_BUFFER));
+                    match self
+                        .file
+                        .read_range(from, end - from, buffer, |bytes| digest.update(bytes))
+                    {
+                        Ok(()) => end,
+                        // Completion reads the file again and reports the error if it persists.
+                        Err(_) => 0,
+                    }
+                }
+            };
             state = self.lock();
             state.digest = Some(digest);
-            if read.is_err() {
-                // Completion reads the file again and reports the error if it persists.
+            if to == 0 {
                 state.digest_valid = false;
             }
+            // A part re-sent meanwhile left `digest_valid` false: the digest is not used then.
             if state.digest_valid {
-                state.hashed = n;
+                state.hashed = to;
+                // Kept buffers now behind the digest (read back instead) are of no use.
+                let stale: Vec<u64> = state.ahead.range(..to).map(|(k, _)| *k).collect();
+                for key in stale {
+                    if let Some(b) = state.ahead.remove(&key) {
+                        state.retained -= b.len();
+                    }
+                }
             }
         }
-        state.worker = None;
+        state.worker = false;
         drop(state);
         self.changed.notify_all();
     }
@@ -390,9 +485,11 @@ impl Upload {
                 i + 1
             )));
         }
-        // From here parts are refused; the worker stops at its next part boundary.
+        // From here parts are refused; the worker stops after its current step.
         state.completing = true;
-        while state.worker.is_some() {
+        state.ahead.clear();
+        state.retained = 0;
+        while state.worker {
             state = self.changed.wait(state).unwrap_or_else(|p| p.into_inner());
         }
         let checked = self.check_etags(&state, etags);
@@ -435,7 +532,7 @@ impl Upload {
         Ok(())
     }
 
-    /// Hashes parts `hashed + 1..` into `digest`, compares the result with `oid`, and fsyncs.
+    /// Hashes bytes `hashed..` into `digest`, compares the result with `oid`, and fsyncs.
     fn finish_digest(
         &self,
         mut digest: Sha256,
@@ -449,7 +546,7 @@ impl Upload {
                 self.plan.size
             )));
         }
-        let offset = (hashed * self.plan.chunk).min(self.plan.size);
+        let offset = hashed.min(self.plan.size);
         let mut buffer = AlignedBuf::new(HASH_BUFFER);
         self.file
             .read_range(offset, self.plan.size - offset, &mut buffer, |bytes| {
@@ -464,6 +561,11 @@ impl Upload {
         self.file.sync_all()?;
         Ok(self.file.path().to_path_buf())
     }
+}
+
+enum Step {
+    Memory,
+    ReadBack { end: u64 },
 }
 
 #[cfg(test)]
