@@ -18,14 +18,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 /// larger than needed on 512-byte devices, which is harmless).
 pub const ALIGN: usize = 4096;
 
-/// Whether new files try `O_DIRECT` at all (switched off by tests that compare both paths).
-static DIRECT_ENABLED: AtomicBool = AtomicBool::new(true);
-
-/// Turns direct I/O on or off for files opened from now on (the buffered path is always correct).
-pub fn set_direct_enabled(enabled: bool) {
-    DIRECT_ENABLED.store(enabled, Ordering::SeqCst);
-}
-
 /// Capacity of the buffers kept for reuse (the size receivers and hashers use).
 pub const POOLED_CAPACITY: usize = 4 << 20;
 
@@ -146,11 +138,7 @@ impl DirectFile {
     }
 
     fn with(path: &Path, buffered: File) -> Self {
-        let direct = if DIRECT_ENABLED.load(Ordering::SeqCst) {
-            open_direct(path)
-        } else {
-            None
-        };
+        let direct = open_direct(path);
         DirectFile {
             path: path.to_path_buf(),
             buffered,
