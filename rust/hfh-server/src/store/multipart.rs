@@ -138,26 +138,37 @@ impl Staging {
         }
     }
 
-    /// Removes staging directories untouched for `max_age` (their URLs have expired).
+    /// Removes staging directories untouched for `max_age` (their URLs have expired), and
+    /// releases the memory of uploads idle for [`IDLE_RELEASE`] (a client that gave up would
+    /// otherwise pin the buffers kept ahead of its digest; completion reads them back instead).
     pub fn sweep(&self, max_age: Duration) {
         let Ok(entries) = fs::read_dir(&self.root) else {
             return;
         };
         let now = SystemTime::now();
         for entry in entries.flatten() {
-            let stale = entry
+            let age = entry
                 .metadata()
                 .and_then(|m| m.modified())
                 .ok()
-                .and_then(|t| now.duration_since(t).ok())
-                .is_some_and(|age| age > max_age);
-            if stale {
+                .and_then(|t| now.duration_since(t).ok());
+            if age.is_some_and(|age| age > max_age) {
                 registry().remove(&entry.path());
                 let _ = fs::remove_dir_all(entry.path());
+            } else if age.is_some_and(|age| age > IDLE_RELEASE) {
+                let upload = registry().get(&entry.path()).cloned();
+                if let Some(upload) = upload {
+                    let mut state = upload.lock();
+                    state.ahead.clear();
+                    state.retained = 0;
+                }
             }
         }
     }
 }
+
+/// How long an upload may go without a part finishing before its kept buffers are released.
+const IDLE_RELEASE: Duration = Duration::from_secs(600);
 
 /// One multipart upload: its staging file and what is known about its parts.
 pub struct Upload {

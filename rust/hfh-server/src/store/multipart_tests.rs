@@ -215,3 +215,40 @@ fn an_upload_survives_a_restart_between_its_parts_and_its_completion() {
     assert_eq!(fs::read(path).unwrap(), data);
     assert!(staging.open("../x", plan).is_err());
 }
+
+/// The sweep releases the memory of an upload idle for long (its parts stay; the digest then
+/// reads them back), and removes uploads whose URLs expired.
+#[test]
+fn the_sweep_releases_idle_uploads_and_removes_expired_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let staging = Staging::new(dir.path());
+    let data = content(3 * 4096, 5);
+    let plan = Plan {
+        size: data.len() as u64,
+        chunk: 4096,
+    };
+    let id = new_upload_id();
+    let upload = staging.open(&id, plan).unwrap();
+    let mut etags = vec![String::new(); 3];
+    for n in [3u64, 2] {
+        etags[n as usize - 1] = send(&upload, n, &data);
+    }
+    assert_eq!(upload.lock().retained, 2 * 4096);
+    let age = |seconds: u64| {
+        let when = SystemTime::now() - Duration::from_secs(seconds);
+        fs::File::open(staging.dir(&id).unwrap())
+            .unwrap()
+            .set_modified(when)
+            .unwrap();
+    };
+    age(IDLE_RELEASE.as_secs() + 60);
+    staging.sweep(Duration::from_secs(86_400));
+    assert_eq!(upload.lock().retained, 0);
+    etags[0] = send(&upload, 1, &data);
+    wait_for_worker(&upload);
+    assert!(upload.complete(&etags, &sha(&data)).is_ok());
+
+    age(86_400 + 60);
+    staging.sweep(Duration::from_secs(86_400));
+    assert!(!staging.dir(&id).unwrap().exists());
+}
