@@ -451,9 +451,9 @@ pub async fn complete(ctx: &mut Ctx, oid: &str, upload_id: &str) -> HubResult<Re
             let etags = completion_etags(&body, &oid2, plan.parts())?;
             let upload = staging.open(&upload_id, plan)?;
             let assembled = upload.complete(&etags, &oid2);
-            if matches!(assembled, Err(AssembleError::Busy(_))) {
+            if let Err(AssembleError::Busy(message)) = assembled {
                 // Parts are still arriving: the client may complete again once they are in.
-                return Err(assemble_error(assembled.err().expect("busy")));
+                return Err(assemble_error(AssembleError::Busy(message)));
             }
             let installed = match assembled {
                 Ok(path) => std::fs::write(&verified, b"")

@@ -226,7 +226,8 @@ impl DirectFile {
         Ok(())
     }
 
-    pub fn len(&self) -> io::Result<u64> {
+    /// Size of the file now.
+    pub fn size(&self) -> io::Result<u64> {
         Ok(self.buffered.metadata()?.len())
     }
 
@@ -342,7 +343,7 @@ mod tests {
                 file.write_all_at(buf.as_slice(), start as u64).unwrap();
             }
             file.write_all_at(&content[100..5000], 100).unwrap();
-            assert_eq!(file.len().unwrap(), content.len() as u64);
+            assert_eq!(file.size().unwrap(), content.len() as u64);
             file.sync_all().unwrap();
             assert_eq!(std::fs::read(&path).unwrap(), content);
 

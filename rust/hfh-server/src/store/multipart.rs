@@ -434,10 +434,7 @@ impl Upload {
     fn hash_ready(&self) {
         let mut buffer: Option<AlignedBuf> = None;
         let mut state = self.lock();
-        loop {
-            let Some(step) = self.next_step(&state).filter(|_| !state.completing) else {
-                break;
-            };
+        while let Some(step) = self.next_step(&state).filter(|_| !state.completing) {
             let Some(mut digest) = state.digest.take() else {
                 break;
             };
@@ -550,7 +547,7 @@ impl Upload {
         hashed: u64,
         oid: &str,
     ) -> Result<PathBuf, AssembleError> {
-        let len = self.file.len()?;
+        let len = self.file.size()?;
         if len != self.plan.size {
             return Err(AssembleError::Rejected(format!(
                 "The parts hold {len} bytes, the object has {}",
