@@ -192,6 +192,7 @@ def run() -> str:
         if upstream:
             file_contenders["upstream 1.29 (`upload_file`)"] = [upstream, "-I", "-c", UPLOAD_FILE, str(big), repo]
         run_number = 0
+        load_before = os.getloadavg()[0]
         for _ in range(REPEAT):
             for name, argv in file_contenders.items():
                 run_number += 1
@@ -205,6 +206,7 @@ def run() -> str:
                 results["file"].setdefault(name, []).append(seconds)
                 _forget_object(hub.data_dir, oid)
         big.unlink()
+        load_after = os.getloadavg()[0]
 
         # (c) 2,000 small files, into a new repository each time.
         known = _small_files(tmp_path / "known")
@@ -247,7 +249,8 @@ def run() -> str:
         *table(results["prepare"], "ours (`CommitOperationAdd` + `_compute_missing_sha256s`)", skip_first=True),
         "",
         f"(b) One {gib:.1f} GiB LFS file ({PAUSE:.0f} s pause before each run; the server hashes and syncs what it"
-        " receives):",
+        f" receives; 1-minute load average {load_before:.1f} before, {load_after:.1f} after, this benchmark"
+        " included):",
         "",
         *table(results["file"], "ours (`upload_file`)"),
         "",

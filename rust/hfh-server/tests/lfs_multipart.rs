@@ -224,7 +224,9 @@ async fn multipart_upload_through_the_engine_then_commit_and_download() {
         .into_iter()
         .map(|r| r.expect("part uploaded").etag.expect("part ETag"))
         .collect();
-    assert_eq!(etags[2], format!("\"{}\"", sha256_hex(&big[8192..])));
+    // ETags are opaque, one per attempt (content is checked through the object's sha256).
+    assert!(etags.iter().all(|e| e.starts_with('"') && e.ends_with('"')));
+    assert_ne!(etags[0], etags[1]);
     assert_eq!(
         progress.sent.load(std::sync::atomic::Ordering::SeqCst),
         size
@@ -370,8 +372,9 @@ async fn parts_can_be_retried_and_bad_completions_store_nothing() {
     );
     let r = commit_lfs(&hub, "alice/b", "x.bin", &other_oid, other_size).await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
-    // The upload with malformed listings is still staged (the client may complete it properly).
-    assert_eq!(leftovers(dir.path()), 3);
+    // The upload with malformed listings is still staged (the client may complete it properly):
+    // its assembled data and one ETag file per part.
+    assert_eq!(leftovers(dir.path()), 4);
     assert_eq!(
         complete(&hub, &href, &other_oid, &etags).await.status(),
         StatusCode::OK

@@ -18,6 +18,7 @@ mod likes;
 mod listing;
 mod moves;
 mod objects;
+mod receive;
 mod refs;
 mod repos;
 mod resolve;

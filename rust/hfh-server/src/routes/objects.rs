@@ -20,27 +20,24 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use super::receive::{receive, Sink};
 use super::resolve::{parse_range, RangeSpec};
 use super::{Ctx, Resp};
 use crate::errors::{HubError, HubResult};
 use crate::signing::{now_secs, Purpose, SignatureError, Signer};
 use crate::store::blobs::is_sha256_hex;
+use crate::store::direct_io::DirectFile;
 use crate::store::lfs_objects;
 use crate::store::multipart::{is_upload_id, AssembleError, Plan, Staging};
 use axum::body::{Body, Bytes};
 use axum::http::response::Builder;
 use axum::http::{HeaderValue, Method, Response, StatusCode};
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
-use tokio::io::AsyncWriteExt;
 
 /// Lifetime of an upload URL, in seconds (checked when the upload starts).
 pub const UPLOAD_URL_TTL: u64 = 24 * 3600;
 /// Lifetime of a download URL, in seconds (checked when the download starts).
 pub const DOWNLOAD_URL_TTL: u64 = 3600;
-
-/// Bytes gathered before each write to the temporary file.
-const WRITE_CHUNK: usize = 1 << 20;
 
 /// The repository an upload URL is bound to: `repo=<row id>.<hub id>` (row ids are reused after
 /// a deletion, hub ids are not), covered by the signature like every other parameter.
@@ -286,7 +283,7 @@ pub async fn upload(ctx: &mut Ctx, oid: &str) -> HubResult<Resp> {
     check_repo_exists(ctx, &repo).await?;
     check_content_length(ctx, size)?;
     let tmp = ctx.state.store.blobs.tmp_path();
-    let digest = match receive(ctx.take_body(), &tmp, size).await {
+    let digest = match receive_file(ctx.take_body(), &tmp, size).await {
         Ok(d) => d,
         Err(e) => {
             let _ = tokio::fs::remove_file(&tmp).await;
@@ -336,24 +333,33 @@ pub async fn upload_part(ctx: &mut Ctx, oid: &str, upload_id: &str, n: &str) -> 
         .part_len(n)
         .ok_or_else(|| HubError::not_found("Unknown part"))?;
     check_content_length(ctx, len)?;
-    let staging = Staging::new(&ctx.state.config.data_dir);
-    let tmp = staging.part_tmp(upload_id, n)?;
-    let digest = match receive(ctx.take_body(), &tmp, len).await {
-        Ok(d) => d,
-        Err(e) => {
-            let _ = tokio::fs::remove_file(&tmp).await;
-            return Err(e);
-        }
-    };
-    if let Err(e) = staging.commit_part(&tmp, upload_id, n) {
-        let _ = tokio::fs::remove_file(&tmp).await;
-        return Err(e.into());
-    }
+    let data_dir = ctx.state.config.data_dir.clone();
+    let id = upload_id.to_string();
+    let attempt = ctx
+        .blocking(move |_| {
+            let upload = Staging::new(&data_dir).open(&id, plan)?;
+            upload.begin_part(n).map_err(assemble_error)
+        })
+        .await?;
+    let attempt = Arc::new(attempt);
+    let offset = attempt.offset;
+    receive(ctx.take_body(), Sink::Part(attempt.clone()), offset, len).await?;
+    // Not fsynced: completion fsyncs the assembled object once, and a part lost with the machine
+    // makes the object's sha256 fail there.
+    let etag = ctx.blocking(move |_| Ok(attempt.finish()?)).await?;
     Response::builder()
         .status(StatusCode::OK)
-        .header("etag", format!("\"{digest}\""))
+        .header("etag", etag)
         .body(Body::empty())
         .map_err(|e| HubError::internal(e.to_string()))
+}
+
+fn assemble_error(e: AssembleError) -> HubError {
+    match e {
+        AssembleError::Rejected(message) => HubError::bad_request(message),
+        AssembleError::Busy(message) => HubError::new(StatusCode::CONFLICT, message),
+        AssembleError::Io(e) => e.into(),
+    }
 }
 
 /// Serialises completions of one upload (a client retrying while the first is still running).
@@ -428,23 +434,41 @@ pub async fn complete(ctx: &mut Ctx, oid: &str, upload_id: &str) -> HubResult<Re
                 staging.discard(&upload_id);
                 return Ok(true);
             }
-            let etags = completion_etags(&body, &oid2, plan.parts())?;
-            let dest = s.store.blobs.tmp_path();
-            let assembled = staging.assemble(&upload_id, plan, &etags, &oid2, &dest);
-            staging.discard(&upload_id);
-            let result = match assembled {
-                Ok(()) => s.store.blobs.install(&dest, &oid2).map_err(HubError::from),
-                Err(AssembleError::Rejected(message)) => Err(HubError::bad_request(message)),
-                Err(AssembleError::Io(e)) => Err(e.into()),
+            let record = || {
+                s.store.with(|c| {
+                    let (id, hub_id) = (repo.id, &repo.hub_id);
+                    Ok(lfs_objects::record_upload(c, id, hub_id, &oid2, plan.size)?)
+                })
             };
-            if result.is_err() {
-                let _ = std::fs::remove_file(&dest);
+            let verified = staging.verified_marker(&upload_id)?;
+            if verified.is_file() && s.store.blobs.size(&oid2)? == Some(plan.size) {
+                // Verified and installed by an earlier attempt cut short before it recorded
+                // the object (a crash, or a lost connection).
+                let recorded = record()?;
+                staging.discard(&upload_id);
+                return Ok(recorded);
             }
-            result?;
-            s.store.with(|c| {
-                let (id, hub_id) = (repo.id, &repo.hub_id);
-                Ok(lfs_objects::record_upload(c, id, hub_id, &oid2, plan.size)?)
-            })
+            let etags = completion_etags(&body, &oid2, plan.parts())?;
+            let upload = staging.open(&upload_id, plan)?;
+            let assembled = upload.complete(&etags, &oid2);
+            if let Err(AssembleError::Busy(message)) = assembled {
+                // Parts are still arriving: the client may complete again once they are in.
+                return Err(assemble_error(AssembleError::Busy(message)));
+            }
+            let installed = match assembled {
+                Ok(path) => std::fs::write(&verified, b"")
+                    .and_then(|()| s.store.blobs.install(&path, &oid2))
+                    .map_err(HubError::from),
+                Err(e) => Err(assemble_error(e)),
+            };
+            if let Err(e) = installed {
+                staging.discard(&upload_id);
+                return Err(e);
+            }
+            // The staging directory goes once the object is recorded (see above).
+            let recorded = record()?;
+            staging.discard(&upload_id);
+            Ok(recorded)
         })
         .await?;
     if !stored {
@@ -458,45 +482,18 @@ pub async fn complete(ctx: &mut Ctx, oid: &str, upload_id: &str) -> HubResult<Re
 
 /// Streams `body` into a new file at `tmp`, refusing anything but exactly `size` bytes; returns
 /// the sha256 (hex) of what was written. The file is fsynced before returning.
-async fn receive(mut body: Body, tmp: &std::path::Path, size: u64) -> HubResult<String> {
-    use http_body::Body as _;
-    let mut file = tokio::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(tmp)
-        .await?;
-    let mut hasher = Sha256::new();
-    let mut received: u64 = 0;
-    let mut pending: Vec<u8> = Vec::with_capacity(WRITE_CHUNK);
-    loop {
-        let frame = std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await;
-        let Some(frame) = frame else { break };
-        let frame = frame.map_err(|e| HubError::bad_request(format!("Upload interrupted: {e}")))?;
-        let Ok(data) = frame.into_data() else {
-            continue;
-        };
-        received += data.len() as u64;
-        if received > size {
-            return Err(HubError::bad_request(format!(
-                "Body is larger than the signed object size ({size} bytes)"
-            )));
-        }
-        hasher.update(&data);
-        pending.extend_from_slice(&data);
-        if pending.len() >= WRITE_CHUNK {
-            file.write_all(&pending).await?;
-            pending.clear();
-        }
-    }
-    if received != size {
-        return Err(HubError::bad_request(format!(
-            "Body has {received} bytes, the signed object size is {size}"
-        )));
-    }
-    file.write_all(&pending).await?;
-    file.flush().await?;
-    file.sync_all().await?;
-    Ok(hex::encode(hasher.finalize()))
+async fn receive_file(body: Body, tmp: &std::path::Path, size: u64) -> HubResult<String> {
+    let path = tmp.to_path_buf();
+    let file = Arc::new(
+        tokio::task::spawn_blocking(move || DirectFile::create_new(&path))
+            .await
+            .map_err(|e| HubError::internal(e.to_string()))??,
+    );
+    let digest = receive(body, Sink::File(file.clone()), 0, size).await?;
+    tokio::task::spawn_blocking(move || file.sync_all())
+        .await
+        .map_err(|e| HubError::internal(e.to_string()))??;
+    Ok(digest.unwrap_or_default())
 }
 
 /// `GET`/`HEAD /lfs-objects/download/{oid}`

@@ -13,6 +13,7 @@ pub mod accounts;
 pub mod blobs;
 pub mod collections;
 pub mod commits;
+pub mod direct_io;
 pub mod discussions;
 pub mod gating;
 pub mod history;
