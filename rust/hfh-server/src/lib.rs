@@ -7,6 +7,7 @@ pub mod config;
 pub mod errors;
 pub mod git;
 pub mod gitattributes;
+pub mod linger;
 pub mod routes;
 pub mod server;
 pub mod signing;

@@ -70,6 +70,9 @@ pub async fn bind(config: Config) -> HubResult<BoundServer> {
 pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .fallback(crate::routes::handle)
+        // Bodies a handler answered without reading are read before the answer goes out, so
+        // that the connection survives (see `linger`).
+        .layer(axum::middleware::from_fn(crate::linger::drain_unread_body))
         .with_state(state)
 }
 
