@@ -111,7 +111,6 @@ async fn discard(mut body: Body, limit: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use http_body::Body as _;
 
     #[tokio::test]
     async fn discard_reads_to_the_end_within_the_limit() {
