@@ -73,7 +73,8 @@ pub async fn drain_unread_body(req: Request, next: Next) -> Response {
         return next.run(req).await;
     }
     let (parts, body) = req.into_parts();
-    if body.is_end_stream() {
+    // Nothing to wait for, or more than we would ever read: straight through (uploads too).
+    if body.is_end_stream() || body.size_hint().lower() > DRAIN_MAX_BYTES as u64 {
         return next.run(Request::from_parts(parts, body)).await;
     }
     let slot: Slot = Arc::new(Mutex::new(Some(body)));
