@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod card;
+pub mod catch_panic;
 pub mod config;
 pub mod errors;
 pub mod git;

@@ -70,8 +70,10 @@ pub async fn bind(config: Config) -> HubResult<BoundServer> {
 pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .fallback(crate::routes::handle)
+        // A panicking handler answers 500 instead of cutting the connection.
+        .layer(axum::middleware::from_fn(crate::catch_panic::catch_panic))
         // Bodies a handler answered without reading are read before the answer goes out, so
-        // that the connection survives (see `linger`).
+        // that the connection survives (see `linger`). Outermost: a 500 from a panic counts.
         .layer(axum::middleware::from_fn(crate::linger::drain_unread_body))
         .with_state(state)
 }
