@@ -16,8 +16,9 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-/// Middleware: runs the request, answering 500 if its handler panics.
-pub async fn catch_panic(req: Request, next: Next) -> Response {
+/// Runs the rest of the stack, answering 500 if its handler panics (the server's per-request
+/// layer, `server::guard_connection`, calls it).
+pub async fn guarded(req: Request, next: Next) -> Response {
     let method = req.method().clone();
     let path = req.uri().path().to_string();
     match (CatchUnwind(Box::pin(next.run(req)))).await {

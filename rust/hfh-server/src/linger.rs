@@ -18,9 +18,9 @@
 use axum::body::{Body, Bytes};
 use axum::extract::Request;
 use axum::http::header::EXPECT;
-use axum::middleware::Next;
 use axum::response::Response;
 use http_body::{Body as HttpBody, Frame, SizeHint};
+use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
@@ -65,21 +65,26 @@ impl HttpBody for SharedBody {
     }
 }
 
-/// Middleware: runs the request, then reads what is left of its body before answering.
-pub async fn drain_unread_body(req: Request, next: Next) -> Response {
+/// Runs `handler` on the request, then reads what is left of its body before answering (the
+/// server's per-request layer, `server::guard_connection`, calls it).
+pub async fn around<F, Fut>(req: Request, handler: F) -> Response
+where
+    F: FnOnce(Request) -> Fut,
+    Fut: Future<Output = Response>,
+{
     // A client that sent `Expect: 100-continue` waits for our answer before sending the body:
     // reading it would make hyper invite the body we do not want. hyper closes cleanly there.
     if req.headers().contains_key(EXPECT) {
-        return next.run(req).await;
+        return handler(req).await;
     }
     let (parts, body) = req.into_parts();
     // Nothing to wait for, or more than we would ever read: straight through (uploads too).
     if body.is_end_stream() || body.size_hint().lower() > DRAIN_MAX_BYTES as u64 {
-        return next.run(Request::from_parts(parts, body)).await;
+        return handler(Request::from_parts(parts, body)).await;
     }
     let slot: Slot = Arc::new(Mutex::new(Some(body)));
     let shared = Body::new(SharedBody(slot.clone()));
-    let response = next.run(Request::from_parts(parts, shared)).await;
+    let response = handler(Request::from_parts(parts, shared)).await;
     let rest = slot.lock().unwrap_or_else(|p| p.into_inner()).take();
     if let Some(body) = rest {
         let _ = tokio::time::timeout(DRAIN_TIMEOUT, discard(body, DRAIN_MAX_BYTES)).await;

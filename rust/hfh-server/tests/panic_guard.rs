@@ -14,11 +14,9 @@ async fn a_panicking_handler_is_a_500_and_the_connection_lives_on() {
     let app: Router = Router::new()
         .route("/boom", post(boom))
         .route("/ok", get(|| async { "fine" }))
+        // The server's own per-request layer.
         .layer(axum::middleware::from_fn(
-            hfh_server::catch_panic::catch_panic,
-        ))
-        .layer(axum::middleware::from_fn(
-            hfh_server::linger::drain_unread_body,
+            hfh_server::server::guard_connection,
         ));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
