@@ -3,10 +3,12 @@
 
 pub mod auth;
 pub mod card;
+pub mod catch_panic;
 pub mod config;
 pub mod errors;
 pub mod git;
 pub mod gitattributes;
+pub mod linger;
 pub mod routes;
 pub mod server;
 pub mod signing;

@@ -4,6 +4,9 @@ use crate::config::Config;
 use crate::errors::HubResult;
 use crate::signing::Signer;
 use crate::store::{accounts, Store};
+use axum::extract::Request;
+use axum::middleware::Next;
+use axum::response::Response;
 use axum::serve::ListenerExt;
 use axum::Router;
 use std::future::Future;
@@ -70,7 +73,16 @@ pub async fn bind(config: Config) -> HubResult<BoundServer> {
 pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .fallback(crate::routes::handle)
+        // One layer (each costs a boxed future per request) for two guards of the connection.
+        .layer(axum::middleware::from_fn(guard_connection))
         .with_state(state)
+}
+
+/// Keeps the connection alive whatever the handler does: a panic answers 500 (`catch_panic`),
+/// and a body the handler answered without reading is read before the answer goes out
+/// (`linger`), so hyper does not close the connection under a client still sending it.
+pub async fn guard_connection(req: Request, next: Next) -> Response {
+    crate::linger::around(req, |req| crate::catch_panic::guarded(req, next)).await
 }
 
 impl BoundServer {
