@@ -47,16 +47,9 @@ pub async fn list(ctx: &Ctx, kind: RepoType, ns: &str, name: &str) -> HubResult<
 
 /// Body: `{"deletions": {"sha": [sha256, ...], "rewriteHistory": bool}}`.
 pub async fn delete(ctx: &mut Ctx, kind: RepoType, ns: &str, name: &str) -> HubResult<Resp> {
-    // The body is read before any refusal: answering while the client is still sending it would
-    // close the connection under its feet (it could then lose the answer).
-    let bytes = ctx.body_bytes().await?;
     let repo = ctx.readable_repo(kind, ns, name).await?;
     ctx.caller.check_write(&repo.namespace, Some(&repo))?;
-    let body = match serde_json::from_slice::<Value>(&bytes) {
-        Ok(Value::Object(m)) => m,
-        Ok(_) => return Err(HubError::bad_request("Expected a JSON object body")),
-        Err(e) => return Err(HubError::bad_request(format!("Invalid JSON body: {e}"))),
-    };
+    let body = ctx.json_body().await?;
     let deletions = body
         .get("deletions")
         .and_then(Value::as_object)

@@ -250,7 +250,7 @@ async fn dispatch(state: Arc<AppState>, req: Request) -> HubResult<Resp> {
     };
     let m = parts.method;
     let (get_or_head, post) = (m == Method::GET || m == Method::HEAD, m == Method::POST);
-    let result = match segs.as_slice() {
+    match segs.as_slice() {
         ["lfs-objects", "upload", oid] if m == Method::PUT => objects::upload(&mut ctx, oid).await,
         ["lfs-objects", "multipart", oid, id, n] if m == Method::PUT => {
             objects::upload_part(&mut ctx, oid, id, n).await
@@ -331,32 +331,7 @@ async fn dispatch(state: Arc<AppState>, req: Request) -> HubResult<Resp> {
             moves::or_redirect(&ctx, result, RepoType::Model, &ns, &name, 0).await
         }
         _ => Err(not_found(&m, &path)),
-    };
-    drain_unread_body(&mut ctx).await;
-    result
-}
-
-/// Most unread request body a response waits for (beyond it, the connection is simply closed).
-const DRAIN_LIMIT: usize = 1 << 20;
-
-/// Reads what is left of a small request body that the route did not read (refused before
-/// reading it). Otherwise the connection is closed with unread data, which makes the kernel
-/// reset it, and a client still sending its body can lose the answer.
-async fn drain_unread_body(ctx: &mut Ctx) {
-    use http_body::Body as _;
-    let mut body = ctx.take_body();
-    let mut read = 0;
-    let drain = async {
-        while let Some(Ok(frame)) =
-            std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await
-        {
-            read += frame.data_ref().map_or(0, |d| d.len());
-            if read > DRAIN_LIMIT {
-                break;
-            }
-        }
-    };
-    let _ = tokio::time::timeout(std::time::Duration::from_secs(2), drain).await;
+    }
 }
 
 /// `POST {repo}.git/info/lfs/objects/{batch,verify}` (`name` still has its `.git` suffix).
