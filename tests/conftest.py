@@ -7,6 +7,7 @@ has no effect on the package: the fixture below patches the module attributes in
 start a subprocess.
 """
 
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -101,3 +102,18 @@ def local_hub(tmp_path: Path) -> Iterator[LocalHub]:
 def alice_token(local_hub: LocalHub) -> str:
     """A write token of user ``alice`` on `local_hub`."""
     return local_hub.create_user("alice")
+
+
+@pytest.fixture(scope="session")
+def upstream_venv() -> Path:
+    """Upstream huggingface_hub's interpreter (tests/unit/_upstream_oracle.py), made on first use; skips when it
+    cannot be made (no package registry)."""
+    from tools.compat.upstream_env import UPSTREAM_VERSION, default_venv_path, ensure_upstream_venv
+
+    configured = os.environ.get("HFH_UPSTREAM_PYTHON")
+    if configured:
+        return Path(configured)
+    try:
+        return ensure_upstream_venv(default_venv_path(UPSTREAM_VERSION), log=lambda message: None)
+    except Exception as error:  # no network, no venv module, ...: nothing to compare with
+        pytest.skip(f"upstream huggingface_hub {UPSTREAM_VERSION} unavailable: {error}")

@@ -1,8 +1,9 @@
 """Run the same snippet with our package and with upstream huggingface_hub, to compare what they print.
 
-Upstream lives in its own virtualenv (never ours: both import as ``huggingface_hub``). CI does
-not have it, so tests using ``upstream_python`` are marked ``compat`` and skipped when it is absent;
-they only confirm parity, the primary assertions never depend on them.
+Upstream lives in its own virtualenv (never ours: both import as ``huggingface_hub``): the one the compat
+suite uses (``tools/compat/upstream_env.py``), made on first use by the ``upstream_venv`` fixture of
+tests/conftest.py, or ``HFH_UPSTREAM_PYTHON``. Tests marked with ``upstream_compat`` are skipped only when it
+cannot be made (no package registry); they confirm parity, the primary assertions never depend on them.
 """
 
 import json
@@ -14,7 +15,9 @@ from typing import Any
 
 import pytest
 
-UPSTREAM_PYTHON = Path(os.environ.get("HFH_UPSTREAM_PYTHON", "/tmp/upvenv/bin/python"))
+from tools.compat.upstream_env import UPSTREAM_VERSION, default_venv_path, venv_python
+
+UPSTREAM_PYTHON = Path(os.environ.get("HFH_UPSTREAM_PYTHON") or venv_python(default_venv_path(UPSTREAM_VERSION)))
 
 
 # Variables that change the behaviour under test; dropped so that both sides start from the same defaults.
@@ -22,11 +25,8 @@ _NOISY_ENV = ("HF_DEBUG", "HF_HUB_VERBOSITY", "HF_HUB_DISABLE_PROGRESS_BARS", "T
 
 
 def upstream_compat(test: Any) -> Any:
-    """Mark a test that compares with upstream: marker ``compat``, skipped when upstream's virtualenv is absent."""
-    skip = pytest.mark.skipif(
-        not UPSTREAM_PYTHON.exists(), reason=f"upstream virtualenv not found at {UPSTREAM_PYTHON}"
-    )
-    return pytest.mark.compat(skip(test))
+    """Mark a test that compares with upstream: marker ``compat``; upstream's virtualenv is made before it runs."""
+    return pytest.mark.compat(pytest.mark.usefixtures("upstream_venv")(test))
 
 
 def clean_env(**overrides: str) -> dict[str, str]:
