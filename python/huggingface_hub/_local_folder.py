@@ -107,6 +107,15 @@ def get_local_download_paths(local_dir: Path, filename: str) -> LocalDownloadFil
     return LocalDownloadFilePaths(file_path=file_path, lock_path=lock_path, metadata_path=metadata_path)
 
 
+def discard_invalid_metadata(metadata_path: Path, error: Exception) -> None:
+    """Delete a metadata file that could not be parsed (with upstream's warnings): it is rebuilt from scratch."""
+    logger.warning(f"Invalid metadata file {metadata_path}: {error}. Removing it from disk and continue.")
+    try:
+        metadata_path.unlink()
+    except Exception as e:
+        logger.warning(f"Could not remove corrupted metadata file {metadata_path}: {e}")
+
+
 def read_download_metadata(local_dir: Path, filename: str) -> LocalDownloadFileMetadata | None:
     """The metadata of `filename` in `local_dir`, or None if absent, unreadable or outdated.
 
@@ -125,11 +134,7 @@ def read_download_metadata(local_dir: Path, filename: str) -> LocalDownloadFileM
                 filename=filename, commit_hash=commit_hash, etag=etag, timestamp=timestamp
             )
         except Exception as e:
-            logger.warning(f"Invalid metadata file {paths.metadata_path}: {e}. Removing it from disk and continue.")
-            try:
-                paths.metadata_path.unlink()
-            except Exception as e:
-                logger.warning(f"Could not remove corrupted metadata file {paths.metadata_path}: {e}")
+            discard_invalid_metadata(paths.metadata_path, e)
             return None
     try:
         # The file must not have changed since the metadata was written.

@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ._local_folder import _huggingface_dir, _validate_relative_filename
+from ._local_folder import _huggingface_dir, _validate_relative_filename, discard_invalid_metadata
 from .utils import WeakFileLock, logging
 
 logger = logging.get_logger(__name__)
@@ -159,9 +159,5 @@ def _parse(paths: LocalUploadFilePaths) -> LocalUploadFileMetadata | None:
             is_committed=bool(int(fields[7])),
         )
     except Exception as e:
-        logger.warning(f"Invalid metadata file {paths.metadata_path}: {e}. Removing it from disk and continue.")
-        try:
-            paths.metadata_path.unlink()
-        except Exception as e:
-            logger.warning(f"Could not remove corrupted metadata file {paths.metadata_path}: {e}")
+        discard_invalid_metadata(paths.metadata_path, e)
         return None

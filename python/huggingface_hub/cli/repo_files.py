@@ -2,9 +2,18 @@
 
 from typing import Annotated
 
-from ._cli_utils import RepoIdArg, RepoType, RepoTypeOpt, RevisionOpt, TokenOpt, get_hf_api, typer_factory
+from ._cli_utils import (  # noqa: F401  (get_hf_api: upstream's module exposes it)
+    RepoIdArg,
+    RepoType,
+    RepoTypeOpt,
+    RevisionOpt,
+    TokenOpt,
+    get_hf_api,
+    typer_factory,
+)
 from ._framework import Argument, Option
 from ._output import out
+from .repos import repo_delete_files
 
 repo_files_cli = typer_factory(
     help="(Deprecated) Manage files in a repo on the Hub. Use `hf repos delete-files` instead."
@@ -28,13 +37,13 @@ def repo_files_delete(
     token: TokenOpt = None,
 ) -> None:
     out.warning("`hf repo-files delete` is deprecated. Use `hf repos delete-files` instead.")
-    url = get_hf_api(token=token).delete_files(
-        delete_patterns=patterns,
+    repo_delete_files(
         repo_id=repo_id,
-        repo_type=repo_type.value,
+        patterns=patterns,
+        repo_type=repo_type,
         revision=revision,
         commit_message=commit_message,
         commit_description=commit_description,
         create_pr=create_pr,
+        token=token,
     )
-    out.result("Files deleted", repo_id=repo_id, commit_url=url)

@@ -5,6 +5,7 @@
 
 pub mod cache;
 pub mod cancel;
+pub mod direct_io;
 pub mod download;
 pub mod oid;
 pub mod parallel;

@@ -18,14 +18,9 @@ use std::io;
 use std::path::Path;
 
 use super::partial::write_at;
+use crate::direct_io::is_direct_refusal;
 
-/// Alignment of buffers, offsets and lengths for direct writes: the largest logical block size
-/// in common use (4 KiB sectors), which also satisfies 512-byte devices.
-pub const ALIGN: usize = 4096;
-
-pub fn align_down(value: u64) -> u64 {
-    value / ALIGN as u64 * ALIGN as u64
-}
+pub use crate::direct_io::{align_down, ALIGN};
 
 /// A zeroed heap buffer whose first byte is [`ALIGN`]-aligned; its length is fixed.
 pub struct AlignedBuf {
@@ -73,26 +68,10 @@ impl Drop for AlignedBuf {
     }
 }
 
-/// A second descriptor of `path` that bypasses the page cache, or `None` when the filesystem
-/// does not support it (the caller then writes through its ordinary descriptor).
-#[cfg(target_os = "linux")]
+/// A second, write-only descriptor of `path` that bypasses the page cache, or `None` when the
+/// filesystem does not support it (the caller then writes through its ordinary descriptor).
 pub fn open_direct(path: &Path) -> io::Result<Option<File>> {
-    use std::os::unix::fs::OpenOptionsExt;
-    match std::fs::OpenOptions::new()
-        .write(true)
-        .custom_flags(libc::O_DIRECT)
-        .open(path)
-    {
-        Ok(file) => Ok(Some(file)),
-        // tmpfs and some FUSE filesystems refuse the flag at open time.
-        Err(e) if e.raw_os_error() == Some(libc::EINVAL) => Ok(None),
-        Err(e) => Err(e),
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-pub fn open_direct(_path: &Path) -> io::Result<Option<File>> {
-    Ok(None)
+    crate::direct_io::open_direct(path, false)
 }
 
 /// Where a download's bytes go: the ordinary descriptor, and the direct one when in use.
@@ -122,7 +101,7 @@ impl Target {
                     match write_at(direct, &data[..body], offset) {
                         Ok(()) => body,
                         // Some filesystems accept the flag but refuse a given write.
-                        Err(e) if e.raw_os_error() == Some(libc::EINVAL) => 0,
+                        Err(e) if is_direct_refusal(&e) => 0,
                         Err(e) => return Err(e),
                     }
                 } else {

@@ -14,9 +14,8 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-/// Alignment of offsets, lengths and buffers for `O_DIRECT` (the common logical block size;
-/// larger than needed on 512-byte devices, which is harmless).
-pub const ALIGN: usize = 4096;
+pub use hfh_core::direct_io::ALIGN;
+use hfh_core::direct_io::{is_direct_refusal, open_direct};
 
 /// Capacity of the buffers kept for reuse (the size receivers and hashers use).
 pub const POOLED_CAPACITY: usize = 4 << 20;
@@ -138,7 +137,8 @@ impl DirectFile {
     }
 
     fn with(path: &Path, buffered: File) -> Self {
-        let direct = open_direct(path);
+        // Any failure to open the second descriptor just means no direct transfers.
+        let direct = open_direct(path, true).ok().flatten();
         DirectFile {
             path: path.to_path_buf(),
             buffered,
@@ -173,9 +173,7 @@ impl DirectFile {
                 match write_all_at(direct, &data[..aligned], offset) {
                     Ok(()) => done = aligned,
                     // The filesystem does not do direct I/O after all: fall back for good.
-                    Err(e) if e.raw_os_error() == Some(EINVAL) => {
-                        self.refused.store(true, Ordering::Relaxed)
-                    }
+                    Err(e) if is_direct_refusal(&e) => self.refused.store(true, Ordering::Relaxed),
                     Err(e) => return Err(e),
                 }
             }
@@ -204,7 +202,7 @@ impl DirectFile {
                     let span = want.div_ceil(ALIGN) * ALIGN;
                     match read_at(file, &mut buffer.whole_mut()[..span], position) {
                         Ok(n) => n.min(want),
-                        Err(e) if e.raw_os_error() == Some(EINVAL) => {
+                        Err(e) if is_direct_refusal(&e) => {
                             self.refused.store(true, Ordering::Relaxed);
                             continue;
                         }
@@ -240,28 +238,6 @@ impl DirectFile {
 
 fn is_aligned(ptr: *const u8, offset: u64) -> bool {
     ptr.align_offset(ALIGN) == 0 && offset % ALIGN as u64 == 0
-}
-
-#[cfg(target_os = "linux")]
-const EINVAL: i32 = libc::EINVAL;
-#[cfg(not(target_os = "linux"))]
-const EINVAL: i32 = 22;
-
-#[cfg(target_os = "linux")]
-fn open_direct(path: &Path) -> Option<File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    // Refused (EINVAL) by filesystems without direct I/O: then there is simply no direct handle.
-    OpenOptions::new()
-        .read(true)
-        .write(true)
-        .custom_flags(libc::O_DIRECT)
-        .open(path)
-        .ok()
-}
-
-#[cfg(not(target_os = "linux"))]
-fn open_direct(_path: &Path) -> Option<File> {
-    None
 }
 
 #[cfg(unix)]
