@@ -56,6 +56,20 @@ def test_liked_repositories_by_type(api: HfApi, bob: HfApi) -> None:
     assert api.list_liked_repos() == UserLikes(user="alice", total=0, datasets=[], kernels=[], models=[], spaces=[])
 
 
+def test_listings_count_and_sort_by_likes(api: HfApi, bob: HfApi, local_hub: LocalHub, alice_token: str) -> None:
+    create_repo(local_hub.endpoint, alice_token, "alice/gpt")
+    for liker in (api, bob):
+        _like(liker, "alice/gpt")
+    _like(bob, "alice/bert")
+    _like(bob, "alice/squad", "dataset")
+
+    by_likes = [(m.id, m.likes) for m in api.list_models(author="alice", sort="likes")]
+    assert by_likes == [("alice/gpt", 2), ("alice/bert", 1)]
+    assert [(d.id, d.likes) for d in api.list_datasets(author="alice")] == [("alice/squad", 1)]
+    assert [(s.id, s.likes) for s in api.list_spaces(author="alice")] == [("alice/demo", 0)]
+    assert [m.likes for m in api.list_models(author="alice", expand=["likes"], sort="likes")] == [2, 1]
+
+
 def test_likers_and_unlike(api: HfApi, bob: HfApi, local_hub: LocalHub) -> None:
     _like(api, "alice/bert")
     _like(bob, "alice/bert")

@@ -6,6 +6,7 @@ use super::repos::repo_record;
 use super::{json, Ctx, Resp};
 use crate::card;
 use crate::errors::{HubError, HubResult};
+use crate::store::likes;
 use crate::store::repos::{self, CommitRow, Repo, RepoType};
 use crate::store::trees;
 use axum::http::StatusCode;
@@ -75,7 +76,8 @@ const FULL_FIELDS: &[&str] = &[
 enum SortKey {
     LastModified,
     CreatedAt,
-    /// Likes, downloads and trending score: all zero here, so the tie-break decides.
+    Likes,
+    /// Downloads and trending score: not counted here (always zero), so the tie-break decides.
     Popularity,
     Id,
     Author,
@@ -86,7 +88,8 @@ impl SortKey {
         Ok(match s {
             "lastModified" | "last_modified" => SortKey::LastModified,
             "createdAt" | "created_at" => SortKey::CreatedAt,
-            "likes" | "downloads" | "downloadsAllTime" | "trendingScore" | "trending_score" => {
+            "likes" => SortKey::Likes,
+            "downloads" | "downloadsAllTime" | "trendingScore" | "trending_score" => {
                 SortKey::Popularity
             }
             "id" | "modelId" => SortKey::Id,
@@ -191,6 +194,7 @@ struct Candidate {
     repo: Repo,
     head: Option<CommitRow>,
     card: Option<Arc<Map<String, Value>>>,
+    likes: u64,
 }
 
 impl Params {
@@ -226,6 +230,7 @@ impl Params {
         let primary = match self.sort {
             SortKey::LastModified => modified(a).cmp(&modified(b)),
             SortKey::CreatedAt => a.repo.created_at.cmp(&b.repo.created_at),
+            SortKey::Likes => a.likes.cmp(&b.likes),
             SortKey::Popularity => Ordering::Equal,
             SortKey::Id => a
                 .repo
@@ -290,7 +295,13 @@ pub async fn list(ctx: &Ctx, kind: RepoType) -> HubResult<Resp> {
                             None => None,
                         };
                         if params.keeps_card(&repo, card.as_deref()) {
-                            found.push(Candidate { repo, head, card });
+                            let likes = likes::count(c, repo.id)?;
+                            found.push(Candidate {
+                                repo,
+                                head,
+                                card,
+                                likes,
+                            });
                         }
                     }
                 }
@@ -310,6 +321,7 @@ pub async fn list(ctx: &Ctx, kind: RepoType) -> HubResult<Resp> {
                         false,
                         cand.card.as_deref(),
                     );
+                    record.insert("likes".into(), cand.likes.into());
                     record.retain(|k, _| keys.contains(&k.as_str()));
                     items.push(Value::Object(record));
                 }
