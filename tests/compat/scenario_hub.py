@@ -349,10 +349,16 @@ def _() -> Any:
     alice.move_repo("alice/demo", "alice/renamed")
     cache = os.path.join(WORK, "moved-cache")
     via_old_name = hfh.hf_hub_download("alice/demo", "notes.md", cache_dir=cache, token=os.environ["ALICE_TOKEN"])
+    # An LFS upload under the old name: preupload, the LFS batch and the commit all follow the redirect.
+    alice.upload_file(path_or_fileobj=b"moved weights", path_in_repo="weights.bin", repo_id="alice/demo")
+    lfs_via_old_name = [
+        (f.path, f.lfs.sha256 if f.lfs else None) for f in alice.get_paths_info("alice/renamed", ["weights.bin"])
+    ]
     alice.delete_repo("alice/renamed")
     return {
         "after_deletes": after_deletes,
         "old_name_download": open(via_old_name, "rb").read().decode(),
+        "old_name_lfs_upload": lfs_via_old_name,
         "exists_after_delete": alice.repo_exists("alice/renamed"),
         "delete_missing": error_of(lambda: alice.delete_repo("alice/renamed")),
         "delete_missing_ok": error_of(lambda: alice.delete_repo("alice/renamed", missing_ok=True)),

@@ -6,6 +6,7 @@ Sections in `NOT_IN_OURS_YET` cover public APIs this package does not provide ye
 checked for them.
 """
 
+import hashlib
 import json
 import subprocess
 import sys
@@ -111,4 +112,7 @@ def test_upstream_record_is_what_the_hub_gives(records: dict[str, dict[str, Any]
     assert failures["missing_file"] == ["RemoteEntryNotFoundError", 404]
     assert failures["invalid_repo_id"][0] == "HFValidationError"
     assert r["delete_and_move"]["old_name_download"] == "# notes\n"
+    assert r["delete_and_move"]["old_name_lfs_upload"] == [
+        ["weights.bin", hashlib.sha256(b"moved weights").hexdigest()]
+    ]
     assert r["delete_and_move"]["exists_after_delete"] is False

@@ -265,10 +265,10 @@ async fn dispatch(state: Arc<AppState>, req: Request) -> HubResult<Resp> {
             } else {
                 RepoType::Space
             };
-            lfs_api(&mut ctx, kind, &seg(ns)?, &seg(name)?, op).await
+            lfs_api(&mut ctx, kind, &seg(ns)?, &seg(name)?, op, 1).await
         }
         [ns, name, "info", "lfs", "objects", op] if post => {
-            lfs_api(&mut ctx, RepoType::Model, &seg(ns)?, &seg(name)?, op).await
+            lfs_api(&mut ctx, RepoType::Model, &seg(ns)?, &seg(name)?, op, 0).await
         }
         ["api", "whoami-v2"] if m == Method::GET => account::whoami(&ctx).await,
         ["api", "repos", "create"] if m == Method::POST => repos::create(&mut ctx).await,
@@ -334,16 +334,26 @@ async fn dispatch(state: Arc<AppState>, req: Request) -> HubResult<Resp> {
     }
 }
 
-/// `POST {repo}.git/info/lfs/objects/{batch,verify}` (`name` still has its `.git` suffix).
-async fn lfs_api(ctx: &mut Ctx, kind: RepoType, ns: &str, name: &str, op: &str) -> HubResult<Resp> {
+/// `POST {repo}.git/info/lfs/objects/{batch,verify}` (`name` still has its `.git` suffix); a
+/// moved repository's old name redirects like its API routes (git-lfs and the Hub clients follow
+/// a 307 with the same method and body). `ns_segment` is the index of `ns` in the raw path.
+async fn lfs_api(
+    ctx: &mut Ctx,
+    kind: RepoType,
+    ns: &str,
+    name: &str,
+    op: &str,
+    ns_segment: usize,
+) -> HubResult<Resp> {
     let Some(name) = lfs::strip_git_suffix(name) else {
         return Err(not_found(&ctx.method, &ctx.raw_path));
     };
-    match op {
+    let result = match op {
         "batch" => lfs::batch(ctx, kind, ns, name).await,
         "verify" => lfs::verify(ctx, kind, ns, name).await,
-        _ => Err(not_found(&ctx.method, &ctx.raw_path)),
-    }
+        _ => return Err(not_found(&ctx.method, &ctx.raw_path)),
+    };
+    moves::or_redirect_named(ctx, result, kind, ns, name, ".git", ns_segment).await
 }
 
 fn not_found(m: &Method, path: &str) -> HubError {

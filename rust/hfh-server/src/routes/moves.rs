@@ -95,6 +95,20 @@ pub async fn or_redirect(
     name: &str,
     ns_segment: usize,
 ) -> HubResult<Resp> {
+    or_redirect_named(ctx, result, kind, ns, name, "", ns_segment).await
+}
+
+/// [`or_redirect`] for paths whose name segment carries `suffix` after the repository name
+/// (`{name}.git/info/lfs/...`).
+pub async fn or_redirect_named(
+    ctx: &Ctx,
+    result: HubResult<Resp>,
+    kind: RepoType,
+    ns: &str,
+    name: &str,
+    suffix: &str,
+    ns_segment: usize,
+) -> HubResult<Resp> {
     let Err(err) = result else {
         return result;
     };
@@ -118,7 +132,7 @@ pub async fn or_redirect(
         return Err(err);
     }
     segs[ns_segment] = encode_component(&target.namespace);
-    segs[ns_segment + 1] = encode_component(&target.name);
+    segs[ns_segment + 1] = format!("{}{suffix}", encode_component(&target.name));
     let mut location = format!("/{}", segs.join("/"));
     if !ctx.query.0.is_empty() {
         let query: Vec<String> = ctx
