@@ -91,6 +91,72 @@ fn pump<R: Read>(
     }
 }
 
+/// Files at least this large are read by a second thread while the first hashes ([`pump_read_ahead`]),
+/// when a core is free for it: copying from the page cache costs about a fifth of SHA-256's time.
+pub const READ_AHEAD_MIN_SIZE: u64 = 64 * 1024 * 1024;
+
+/// Buffers in flight between the reading and the hashing thread.
+const READ_AHEAD_BUFFERS: usize = 4;
+
+/// Like [`pump`] for a file, but a scoped thread reads the next buffers while `update` runs on the
+/// caller's thread, so the copy out of the page cache overlaps with hashing. Memory stays bounded
+/// ([`READ_AHEAD_BUFFERS`] buffers, reused).
+fn pump_read_ahead(
+    file: &mut File,
+    cancel: &Cancel,
+    mut update: impl FnMut(&[u8]),
+) -> Result<u64, io::Error> {
+    use std::sync::mpsc;
+
+    let (filled_tx, filled_rx) =
+        mpsc::sync_channel::<io::Result<(Vec<u8>, usize)>>(READ_AHEAD_BUFFERS);
+    let (free_tx, free_rx) = mpsc::channel::<Vec<u8>>();
+    for _ in 0..READ_AHEAD_BUFFERS {
+        free_tx
+            .send(vec![0u8; READ_BUFFER_SIZE])
+            .expect("receiver alive");
+    }
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            // Stops when the hashing side hangs up (its receiver or the free list is dropped).
+            while let Ok(mut buffer) = free_rx.recv() {
+                let read = loop {
+                    if cancel.is_cancelled() {
+                        break Err(io::Error::new(io::ErrorKind::Interrupted, "cancelled"));
+                    }
+                    match file.read(&mut buffer) {
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                        other => break other,
+                    }
+                };
+                let end = !matches!(read, Ok(n) if n > 0);
+                if filled_tx.send(read.map(|n| (buffer, n))).is_err() || end {
+                    return;
+                }
+            }
+        });
+        // Owned here, so that returning early (an error, a cancel) hangs up on the reader before
+        // the scope waits for it.
+        let (free_tx, filled_rx) = (free_tx, filled_rx);
+        let mut total = 0u64;
+        loop {
+            let (buffer, n) = filled_rx
+                .recv()
+                .map_err(|_| io::Error::other("file reader stopped"))??;
+            if n == 0 {
+                return Ok(total);
+            }
+            if cancel.is_cancelled() {
+                return Err(io::Error::new(io::ErrorKind::Interrupted, "cancelled"));
+            }
+            update(&buffer[..n]);
+            total += n as u64;
+            // The reader may have finished already; a returned buffer is then simply dropped.
+            let _ = free_tx.send(buffer);
+        }
+    })
+}
+
 /// SHA-256 of everything a reader yields, in constant memory.
 pub fn sha256_reader<R: Read>(reader: &mut R, cancel: &Cancel) -> io::Result<[u8; 32]> {
     let mut hasher = Sha256::new();
@@ -129,18 +195,42 @@ pub fn sha256_file_from(file: &File, offset: u64, cancel: &Cancel) -> io::Result
 /// What hashing one file gives: its digest, or why it could not be read.
 pub type HashResult = Result<Vec<u8>, HashError>;
 
-/// The digest of one file's content, as `algorithm` defines it.
+/// The digest of one file's content, as `algorithm` defines it. A large file is read ahead by a
+/// second thread (the caller hashes one file: a core is free for it).
 pub fn hash_file(path: &Path, algorithm: Algorithm, cancel: &Cancel) -> HashResult {
+    hash_file_reading_ahead(path, algorithm, cancel, true)
+}
+
+/// [`hash_file`], reading ahead in a second thread only if `may_read_ahead` and the file is at
+/// least [`READ_AHEAD_MIN_SIZE`] bytes.
+fn hash_file_reading_ahead(
+    path: &Path,
+    algorithm: Algorithm,
+    cancel: &Cancel,
+    may_read_ahead: bool,
+) -> HashResult {
     let mut file = File::open(path).map_err(|e| HashError::io(path, e))?;
+    let size = file.metadata().map_err(|e| HashError::io(path, e))?.len();
+    let read_ahead = may_read_ahead && size >= READ_AHEAD_MIN_SIZE;
+    let mut pump_file = |update: &mut dyn FnMut(&[u8])| {
+        if read_ahead {
+            pump_read_ahead(&mut file, cancel, update)
+        } else {
+            pump(&mut file, cancel, update)
+        }
+    };
     let result = match algorithm {
-        Algorithm::Sha256 => sha256_reader(&mut file, cancel).map(|d| d.to_vec()),
+        Algorithm::Sha256 => {
+            let mut hasher = Sha256::new();
+            pump_file(&mut |chunk| hasher.update(chunk)).map(|_| hasher.finalize().to_vec())
+        }
         Algorithm::GitSha1 => {
             // The header needs the length up front; a file that grows or shrinks while we
             // read it would give a digest for content that never existed, so refuse that.
-            let expected = file.metadata().map_err(|e| HashError::io(path, e))?.len();
+            let expected = size;
             let mut hasher = Sha1::new();
             hasher.update(git_blob_header(expected));
-            let read = pump(&mut file, cancel, |chunk| hasher.update(chunk));
+            let read = pump_file(&mut |chunk| hasher.update(chunk));
             match read {
                 Ok(n) if n != expected => Err(io::Error::other(format!(
                     "file changed size while it was hashed ({expected} bytes, then {n})"
@@ -169,8 +259,11 @@ pub fn hash_files(
     workers: usize,
     cancel: &Cancel,
 ) -> Vec<HashResult> {
+    // Reading ahead takes a second core: only when fewer files than cores are hashed at once.
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let may_read_ahead = paths.len() < cores;
     parallel::map_files_largest_first(paths, workers, cancel, |job| {
-        hash_file(job.path, algorithm, cancel)
+        hash_file_reading_ahead(job.path, algorithm, cancel, may_read_ahead)
     })
 }
 

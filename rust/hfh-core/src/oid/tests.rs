@@ -122,3 +122,51 @@ proptest! {
         prop_assert_eq!(stream.digest(), sha256_bytes(&data));
     }
 }
+
+/// A file just over the read-ahead threshold: mostly a hole (cheap to create), with data written
+/// at both ends and across a buffer boundary so that misplaced buffers would change the digest.
+fn large_sparse_file() -> tempfile::NamedTempFile {
+    use std::os::unix::fs::FileExt;
+    let file = tempfile::NamedTempFile::new().unwrap();
+    let size = READ_AHEAD_MIN_SIZE + 12_345;
+    file.as_file().set_len(size).unwrap();
+    for offset in [0, READ_BUFFER_SIZE as u64 - 3, size / 2, size - 100] {
+        file.as_file().write_at(b"marker bytes", offset).unwrap();
+    }
+    file
+}
+
+#[cfg(unix)]
+#[test]
+fn reading_ahead_gives_the_same_digests() {
+    let file = large_sparse_file();
+    let content = std::fs::read(file.path()).unwrap();
+    let cancel = Cancel::new();
+    for algorithm in [Algorithm::Sha256, Algorithm::GitSha1] {
+        let ahead = hash_file_reading_ahead(file.path(), algorithm, &cancel, true).unwrap();
+        let plain = hash_file_reading_ahead(file.path(), algorithm, &cancel, false).unwrap();
+        assert_eq!(ahead, plain);
+        let expected = match algorithm {
+            Algorithm::Sha256 => sha256_bytes(&content).to_vec(),
+            Algorithm::GitSha1 => git_sha1_bytes(&content).to_vec(),
+        };
+        assert_eq!(ahead, expected);
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn cancelling_while_reading_ahead_returns_promptly() {
+    // 64 GiB of hole: reading all of it would take far longer than the test; a cancel must stop
+    // both threads (the scoped reader is joined before the call returns).
+    let file = tempfile::NamedTempFile::new().unwrap();
+    file.as_file().set_len(64 << 30).unwrap();
+    let cancel = Cancel::new();
+    let result = std::thread::scope(|scope| {
+        let hashing = scope.spawn(|| hash_file(file.path(), Algorithm::Sha256, &cancel));
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        cancel.cancel();
+        hashing.join().unwrap()
+    });
+    assert!(matches!(result, Err(HashError::Cancelled)));
+}
