@@ -119,9 +119,9 @@ def test_volumes(hub, tmp_path: Path) -> None:
     out = json.loads(
         ok(hub, tmp_path, "spaces", "volumes", "set", "alice/demo", "-v", "hf://datasets/alice/data:/data", "--json")
     )
-    assert out == {"space_id": "alice/demo", "volumes": ["hf://datasets/alice/data:/data:ro"]}
+    assert out == {"space_id": "alice/demo", "volumes": ["hf://datasets/alice/data:/data"]}
     rows = json.loads(ok(hub, tmp_path, "spaces", "volumes", "ls", "alice/demo", "--json"))
-    assert rows == [{"type": "dataset", "source": "alice/data", "mount_path": "/data", "read_only": True}]
+    assert rows == [{"type": "dataset", "source": "alice/data", "mount_path": "/data"}]
     ok(hub, tmp_path, "spaces", "volumes", "delete", "alice/demo", "-y")
     assert json.loads(ok(hub, tmp_path, "spaces", "volumes", "ls", "alice/demo", "--json")) == []
     result = hf(hub, tmp_path, "spaces", "volumes", "delete", "alice/demo", "-y")

@@ -156,3 +156,42 @@ def test_deleting_a_space_deletes_its_settings(api: HfApi) -> None:
     assert api.get_space_variables("alice/demo") == {}
     assert api.get_space_runtime("alice/demo").requested_hardware == "cpu-basic"
     assert list(api.fetch_space_logs("alice/demo")) == []
+
+
+def test_settings_given_at_creation_are_stored(api: HfApi) -> None:
+    api.create_repo("alice/model-weights")
+    with pytest.warns(FutureWarning):  # space_storage is deprecated
+        api.create_repo(
+            "alice/configured",
+            repo_type="space",
+            space_sdk="docker",
+            space_hardware="t4-medium",
+            space_sleep_time=600,
+            space_storage="small",
+            space_secrets=[{"key": "TOKEN", "value": "s", "description": "a token"}],
+            space_variables=[{"key": "MODE", "value": "prod"}],
+            space_volumes=[Volume(source="alice/model-weights", mount_path="/w")],
+        )
+    runtime = api.get_space_runtime("alice/configured")
+    assert (runtime.requested_hardware, runtime.sleep_time, runtime.storage) == ("t4-medium", 600, "small")
+    assert runtime.volumes == [Volume(type="model", source="alice/model-weights", mount_path="/w")]
+    assert api.get_space_secrets("alice/configured")["TOKEN"].description == "a token"
+    assert api.get_space_variables("alice/configured")["MODE"].value == "prod"
+
+    api.duplicate_repo(
+        "alice/configured",
+        "alice/copy",
+        repo_type="space",
+        space_hardware="cpu-upgrade",
+        space_variables=[{"key": "X", "value": "1"}],
+    )
+    assert api.get_space_runtime("alice/copy").requested_hardware == "cpu-upgrade"
+    assert list(api.get_space_variables("alice/copy")) == ["X"]
+
+
+def test_bad_settings_at_creation_create_nothing(api: HfApi) -> None:
+    with pytest.raises(BadRequestError, match="Invalid hardware flavor"):
+        api.create_repo("alice/bad", repo_type="space", space_sdk="gradio", space_hardware="t4-huge")  # type: ignore[arg-type]
+    with pytest.raises(BadRequestError, match="Invalid key"):
+        api.create_repo("alice/bad", repo_type="space", space_sdk="gradio", space_variables=[{"key": "a b", "value": ""}])
+    assert not api.repo_exists("alice/bad", repo_type="space")

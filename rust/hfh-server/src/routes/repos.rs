@@ -119,6 +119,10 @@ pub async fn create(ctx: &mut Ctx) -> HubResult<Resp> {
             "Space SDK is required (gradio, streamlit, docker or static)",
         ));
     }
+    let space_settings = match t.kind {
+        RepoType::Space => Some(super::spaces::Initial::parse(&body)?),
+        _ => None,
+    };
     let user = ctx
         .caller
         .check_write(&t.namespace, None)?
@@ -175,6 +179,9 @@ pub async fn create(ctx: &mut Ctx) -> HubResult<Resp> {
                     now,
                 };
                 commits::commit_in(&tx, &repo, "refs/heads/main", &initial)?;
+                if let Some(settings) = &space_settings {
+                    settings.apply(&tx, repo.id)?;
+                }
                 // A repository created under a moved-away name takes precedence over the
                 // redirect: forget it.
                 redirects::forget(&tx, t.kind, &owner.name, &t.name)?;

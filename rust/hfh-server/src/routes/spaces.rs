@@ -75,7 +75,7 @@ pub fn hardware_catalog() -> HubResult<Resp> {
 /// `GET /api/spaces/templates`: the Hub's official template Spaces live on the Hub, not here, so
 /// the local Hub offers none.
 pub fn templates() -> HubResult<Resp> {
-    Ok(json(StatusCode::OK, &json!([])))
+    Ok(json(StatusCode::OK, &json!({"templates": []})))
 }
 
 /// The SDK and runtime of a Space at its `main` head, for the given settings.
@@ -530,4 +530,76 @@ async fn logs(ctx: &Ctx, ns: &str, name: &str, log: Log) -> HubResult<Resp> {
     resp.headers_mut()
         .insert("cache-control", HeaderValue::from_static("no-cache"));
     Ok(resp)
+}
+
+/// The Space settings `POST /api/repos/create` and `.../duplicate` accept (`hardware`,
+/// `sleepTimeSeconds`, `storageTier`, `secrets`, `variables`, `volumes`), checked before the
+/// repository is made.
+#[derive(Debug, Default)]
+pub struct Initial {
+    settings: Settings,
+    /// `(kind, key, value, description)`; secret values are dropped when stored.
+    entries: Vec<(Kind, String, String, Option<String>)>,
+}
+
+impl Initial {
+    pub fn parse(body: &Map<String, Value>) -> HubResult<Initial> {
+        let mut init = Initial::default();
+        if let Some(flavor) = string_field(body, "hardware")? {
+            check_flavor(flavor)?;
+            init.settings.hardware = Some(flavor.to_string());
+        }
+        init.settings.sleep_time = int_field(body, "sleepTimeSeconds")?
+            .map(check_sleep_time)
+            .transpose()?;
+        if let Some(tier) = string_field(body, "storageTier")? {
+            if !STORAGE_TIERS.contains(&tier) {
+                return Err(HubError::bad_request(format!(
+                    "Invalid storage tier '{tier}'. Valid tiers: {}",
+                    STORAGE_TIERS.join(", ")
+                )));
+            }
+            init.settings.storage = Some(tier.to_string());
+        }
+        for (field, kind) in [("secrets", Kind::Secret), ("variables", Kind::Variable)] {
+            let items = match body.get(field) {
+                None | Some(Value::Null) => continue,
+                Some(Value::Array(items)) => items,
+                Some(_) => return Err(HubError::bad_request(format!("\"{field}\" must be a list"))),
+            };
+            for item in items {
+                let Value::Object(o) = item else {
+                    return Err(HubError::bad_request(format!(
+                        "each item of \"{field}\" must be an object"
+                    )));
+                };
+                let key = check_key(o)?;
+                let value = string_field(o, "value")?.unwrap_or("").to_string();
+                let description = string_field(o, "description")?.map(str::to_string);
+                init.entries.push((kind, key, value, description));
+            }
+        }
+        match body.get("volumes") {
+            None | Some(Value::Null) => {}
+            Some(Value::Array(items)) if items.is_empty() => {}
+            Some(Value::Array(items)) => {
+                let list = items.iter().map(volume).collect::<HubResult<Vec<_>>>()?;
+                init.settings.volumes = Some(Value::Array(list).to_string());
+            }
+            Some(_) => return Err(HubError::bad_request("\"volumes\" must be a list")),
+        }
+        Ok(init)
+    }
+
+    /// Stores the settings of the new Space `repo_id` (inside the caller's transaction).
+    pub fn apply(&self, c: &Connection, repo_id: i64) -> HubResult<()> {
+        let now = now_millis();
+        if self.settings != Settings::default() {
+            spaces::save_settings(c, repo_id, &self.settings)?;
+        }
+        for (kind, key, value, description) in &self.entries {
+            spaces::put_entry(c, repo_id, *kind, key, value, description.as_deref(), now)?;
+        }
+        Ok(())
+    }
 }
