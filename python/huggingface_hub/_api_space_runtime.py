@@ -81,7 +81,9 @@ class SpaceRuntimeMixin:
         Returns:
             `list[JobHardwareInfo]`
         """
-        response = get_session().get(f"{self.endpoint}/api/spaces/hardware", headers=self._build_hf_headers(token=token))
+        response = get_session().get(
+            f"{self.endpoint}/api/spaces/hardware", headers=self._build_hf_headers(token=token)
+        )
         hf_raise_for_status(response)
         return [JobHardwareInfo(**hardware) for hardware in response.json()]
 
@@ -107,7 +109,7 @@ class SpaceRuntimeMixin:
             [`SpaceRuntime`]: the runtime after the request.
         """
         if sleep_time is not None and hardware == SpaceHardware.CPU_BASIC:
-            warnings.warn(_CPU_BASIC_SLEEP_WARNING, UserWarning)
+            warnings.warn(_CPU_BASIC_SLEEP_WARNING, UserWarning, stacklevel=3)  # the caller, past the validator
         payload: dict[str, Any] = {"flavor": hardware}
         if sleep_time is not None:
             payload["sleepTimeSeconds"] = sleep_time
@@ -125,7 +127,7 @@ class SpaceRuntimeMixin:
         response = self._space_request("POST", repo_id, "sleeptime", token=token, json={"seconds": sleep_time})
         runtime = SpaceRuntime(response.json())
         if (runtime.requested_hardware or runtime.hardware) == SpaceHardware.CPU_BASIC:
-            warnings.warn(_CPU_BASIC_SLEEP_WARNING, UserWarning)
+            warnings.warn(_CPU_BASIC_SLEEP_WARNING, UserWarning, stacklevel=3)  # the caller, past the validator
         return runtime
 
     @validate_hf_hub_args

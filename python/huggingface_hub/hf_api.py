@@ -26,8 +26,8 @@ from ._api_lfs_files import LfsFilesMixin
 from ._api_listing import ListingMixin
 from ._api_refs import RefsMixin
 from ._api_repos import ReposMixin
-from ._api_space_runtime import SpaceRuntimeMixin
 from ._api_social import LikesMixin, Organization, User, UserLikes  # noqa: F401  (upstream exposes these here)
+from ._api_space_runtime import SpaceRuntimeMixin
 from ._api_tree import TreeMixin
 from ._api_uploads import UploadsMixin
 from ._api_user_repos import RepoStorageInfo, UserReposMixin  # noqa: F401  (upstream defines RepoStorageInfo here)
@@ -41,6 +41,7 @@ from ._commit_api import (  # noqa: F401  (re-exported: upstream defines or impo
 from ._commit_copies import DUPLICATE_LFS_BATCH_SIZE  # noqa: F401
 from ._commit_info import CommitInfo, _parse_revision_from_pr_url  # noqa: F401
 from ._eval_results import EvalResultEntry, parse_eval_result_entries  # noqa: F401  (upstream exposes them here)
+from ._jobs_api import JobHardware, JobHardwareInfo  # noqa: F401  (upstream imports them here)
 from ._repo_info_types import (  # noqa: F401  (re-exported: upstream defines them in this module)
     REPO_REGIONS,
     DatasetInfo,
@@ -72,7 +73,6 @@ from ._repo_types import (  # noqa: F401  (re-exported: upstream defines them in
 )
 from ._repo_url import RepoUrl, repo_type_and_id_from_hf_id  # noqa: F401
 from ._revision import ResolvedRevision  # noqa: F401
-from ._jobs_api import JobHardware, JobHardwareInfo  # noqa: F401  (upstream imports them here)
 from ._space_api import (  # noqa: F401  (upstream imports them here)
     INTERMEDIATE_SPACE_STAGES,
     SpaceHardware,

@@ -107,7 +107,10 @@ def hub(tmp_path_factory: pytest.TempPathFactory):
         for side in "ou":
             api.create_repo(f"alice/{side}-space", repo_type="space", space_sdk="gradio")
             api.upload_file(
-                path_or_fileobj=b"import gradio\n", path_in_repo="app.py", repo_id=f"alice/{side}-space", repo_type="space"
+                path_or_fileobj=b"import gradio\n",
+                path_in_repo="app.py",
+                repo_id=f"alice/{side}-space",
+                repo_type="space",
             )
         yield hub, token
 

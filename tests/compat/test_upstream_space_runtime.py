@@ -116,7 +116,14 @@ def test_upstream_and_ours_observe_the_same_space_runtime(upstream_python: Path,
     assert theirs["pause"][0] == "PAUSED"
     assert theirs["hardware"][1:4] == [None, "t4-small", 900]
     assert theirs["volumes"][6] == [
-        {"type": "dataset", "source": "alice/data", "mount_path": "/data", "revision": None, "read_only": True, "path": None}
+        {
+            "type": "dataset",
+            "source": "alice/data",
+            "mount_path": "/data",
+            "revision": None,
+            "read_only": True,
+            "path": None,
+        }
     ]
     assert theirs["secrets"] == {"KEY": ["KEY", "d"]}
     assert theirs["errors"] == [

@@ -99,7 +99,9 @@ def test_dev_mode_and_ssh_dry_run(hub, tmp_path: Path) -> None:
 def test_secrets_and_variables(hub, tmp_path: Path) -> None:
     env_file = tmp_path / "vars.env"
     env_file.write_text("MODEL=gpt2\nDEBUG=1\n")
-    out = json.loads(ok(hub, tmp_path, "spaces", "variables", "add", "alice/demo", "--env-file", str(env_file), "--json"))
+    out = json.loads(
+        ok(hub, tmp_path, "spaces", "variables", "add", "alice/demo", "--env-file", str(env_file), "--json")
+    )
     assert out == {"space_id": "alice/demo", "keys": ["MODEL", "DEBUG"]}
     rows = json.loads(ok(hub, tmp_path, "spaces", "variables", "ls", "alice/demo", "--json"))
     assert [(row["key"], row["value"]) for row in rows] == [("DEBUG", "1"), ("MODEL", "gpt2")]
@@ -148,6 +150,6 @@ def test_logs(hub, tmp_path: Path) -> None:
 def test_templates_and_errors(hub, tmp_path: Path) -> None:
     assert json.loads(ok(hub, tmp_path, "spaces", "templates", "--json")) == []  # none on a local Hub
     result = hf(hub, tmp_path, "spaces", "pause", "alice/nope")
-    assert result.returncode == 1 and "Repository Not Found" in result.stderr
+    assert result.returncode == 1 and "Error: Space 'alice/nope' not found." in result.stderr
     result = hf(hub, tmp_path, "spaces", "settings", "alice/demo", "--hardware", "t4-huge")
     assert result.returncode == 1 and "Invalid hardware flavor 't4-huge'" in result.stderr

@@ -49,7 +49,9 @@ def test_new_space_reports_its_real_state(api: HfApi, space: str) -> None:
 def test_space_without_its_app_file_has_no_app_file(api: HfApi) -> None:
     api.create_repo("alice/empty", repo_type="space", space_sdk="docker")
     assert api.get_space_runtime("alice/empty").stage == SpaceStage.NO_APP_FILE
-    api.upload_file(path_or_fileobj=b"FROM python\n", path_in_repo="Dockerfile", repo_id="alice/empty", repo_type="space")
+    api.upload_file(
+        path_or_fileobj=b"FROM python\n", path_in_repo="Dockerfile", repo_id="alice/empty", repo_type="space"
+    )
     assert api.get_space_runtime("alice/empty").stage == SpaceStage.STOPPED
 
 
@@ -70,11 +72,13 @@ def test_hardware_and_sleep_time_are_stored(api: HfApi, space: str) -> None:
 
 
 def test_sleep_time_on_free_hardware_warns(api: HfApi, space: str) -> None:
-    with pytest.warns(UserWarning, match="cpu-basic"):
+    with pytest.warns(UserWarning, match="cpu-basic") as record:
         runtime = api.set_space_sleep_time(space, 600)
     assert runtime.sleep_time == 600
-    with pytest.warns(UserWarning, match="cpu-basic"):
+    assert record[0].filename == __file__  # points at the caller
+    with pytest.warns(UserWarning, match="cpu-basic") as record:
         api.request_space_hardware(space, "cpu-basic", sleep_time=300)
+    assert record[0].filename == __file__
 
 
 def test_pause_then_restart(api: HfApi, space: str) -> None:

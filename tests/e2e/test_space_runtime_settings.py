@@ -78,7 +78,8 @@ def test_bad_settings_are_bad_requests(api: HfApi) -> None:
         api.set_space_volumes("alice/demo", [Volume(source="alice/weights", mount_path="data")])
     with pytest.raises(BadRequestError, match="two volumes are mounted at '/m'"):
         api.set_space_volumes(
-            "alice/demo", [Volume(source="a/b", mount_path="/m"), Volume(type="dataset", source="a/c", mount_path="/m")]
+            "alice/demo",
+            [Volume(source="a/b", mount_path="/m"), Volume(type="dataset", source="a/c", mount_path="/m")],
         )
     runtime = api.get_space_runtime("alice/demo")  # nothing was changed by the refused requests
     assert (runtime.requested_hardware, runtime.storage, runtime.volumes) == ("cpu-basic", None, None)
@@ -193,5 +194,7 @@ def test_bad_settings_at_creation_create_nothing(api: HfApi) -> None:
     with pytest.raises(BadRequestError, match="Invalid hardware flavor"):
         api.create_repo("alice/bad", repo_type="space", space_sdk="gradio", space_hardware="t4-huge")  # type: ignore[arg-type]
     with pytest.raises(BadRequestError, match="Invalid key"):
-        api.create_repo("alice/bad", repo_type="space", space_sdk="gradio", space_variables=[{"key": "a b", "value": ""}])
+        api.create_repo(
+            "alice/bad", repo_type="space", space_sdk="gradio", space_variables=[{"key": "a b", "value": ""}]
+        )
     assert not api.repo_exists("alice/bad", repo_type="space")

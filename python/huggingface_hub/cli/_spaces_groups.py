@@ -51,7 +51,8 @@ def volumes_set(space_id: SpaceIdArg, volume: VolumesOpt = None, token: TokenOpt
 
 
 @volumes_cli.command(
-    "delete", examples=["hf spaces volumes delete username/my-space", "hf spaces volumes delete username/my-space --yes"]
+    "delete",
+    examples=["hf spaces volumes delete username/my-space", "hf spaces volumes delete username/my-space --yes"],
 )
 def volumes_delete(space_id: SpaceIdArg, yes: YesOpt = False, token: TokenOpt = None) -> None:
     """Remove all volumes from a Space."""
@@ -130,7 +131,9 @@ def variables_ls(space_id: SpaceIdArg, token: TokenOpt = None) -> None:
         "hf spaces variables add username/my-space --env-file .env",
     ],
 )
-def variables_add(space_id: SpaceIdArg, env: EnvOpt = None, env_file: EnvFileOpt = None, token: TokenOpt = None) -> None:
+def variables_add(
+    space_id: SpaceIdArg, env: EnvOpt = None, env_file: EnvFileOpt = None, token: TokenOpt = None
+) -> None:
     """Add or update environment variables for a Space."""
     env_map = parse_env_map(env, env_file)
     if not env_map:

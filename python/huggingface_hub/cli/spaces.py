@@ -31,10 +31,6 @@ from ._cli_utils import SoftChoice as SoftChoice
 from ._file_listing import list_repo_files_cmd  # noqa: F401  (upstream's module exposes it)
 from ._framework import Argument, Option
 from ._output import _dataclass_as_dict, out
-from ._spaces_groups import secrets_add, secrets_cli, secrets_delete, secrets_ls  # noqa: F401  (upstream names)
-from ._spaces_groups import variables_add, variables_cli, variables_delete, variables_ls  # noqa: F401
-from ._spaces_groups import volumes_cli, volumes_delete, volumes_ls, volumes_set  # noqa: F401
-from ._ssh import SshDryRunOpt, SshIdentityFileOpt, exec_ssh
 from ._repo_listing import list_files_instead_of_searching, print_repo_info, refuse_file_options, search_options_given
 from ._repo_options import (
     REPO_LIST_DEFAULT_LIMIT,
@@ -54,6 +50,21 @@ from ._repo_options import SecretsOpt as SecretsOpt
 from ._repo_options import VolumesOpt as VolumesOpt
 from ._repo_options import parse_env_map as parse_env_map
 from ._repo_options import parse_volumes as parse_volumes
+from ._spaces_groups import (  # noqa: F401  (upstream's module exposes these commands)
+    secrets_add,
+    secrets_cli,
+    secrets_delete,
+    secrets_ls,
+    variables_add,
+    variables_cli,
+    variables_delete,
+    variables_ls,
+    volumes_cli,
+    volumes_delete,
+    volumes_ls,
+    volumes_set,
+)
+from ._ssh import SshDryRunOpt, SshIdentityFileOpt, exec_ssh
 
 _EXPAND_PROPERTIES = sorted(get_args(ExpandSpaceProperty_T))
 SpaceSortEnum = enum.Enum("SpaceSortEnum", {key: key for key in get_args(SpaceSort_T)}, type=str)  # type: ignore[misc]
@@ -453,7 +464,9 @@ def spaces_logs(
             "Without this flag, only currently available logs are printed.",
         ),
     ] = False,
-    tail: Annotated[int | None, Option("-n", "--tail", help="Number of lines to show from the end of the logs.")] = None,
+    tail: Annotated[
+        int | None, Option("-n", "--tail", help="Number of lines to show from the end of the logs.")
+    ] = None,
     token: TokenOpt = None,
 ) -> None:
     """Fetch the run or build logs of a Space.

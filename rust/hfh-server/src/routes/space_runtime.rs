@@ -12,7 +12,6 @@ use crate::store::trees::FileEntry;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
-
 /// Stages in which a Space runs (and so has current hardware).
 const RUNNING_STAGES: &[&str] = &["RUNNING", "RUNNING_BUILDING", "RUNNING_APP_STARTING"];
 
@@ -36,21 +35,111 @@ type Flavor = (
 const FLAVORS: &[Flavor] = &[
     ("cpu-basic", "CPU Basic", "2 vCPU", "16 GB", None),
     ("cpu-upgrade", "CPU Upgrade", "8 vCPU", "32 GB", None),
-    ("zero-a10g", "ZeroGPU", "2 vCPU", "16 GB", Some(("A10G", "1", "24 GB"))),
-    ("t4-small", "Nvidia T4 - small", "4 vCPU", "15 GB", Some(("T4", "1", "16 GB"))),
-    ("t4-medium", "Nvidia T4 - medium", "8 vCPU", "30 GB", Some(("T4", "1", "16 GB"))),
-    ("l4x1", "1x Nvidia L4", "8 vCPU", "30 GB", Some(("L4", "1", "24 GB"))),
-    ("l4x4", "4x Nvidia L4", "48 vCPU", "186 GB", Some(("L4", "4", "96 GB"))),
-    ("l40sx1", "1x Nvidia L40S", "8 vCPU", "62 GB", Some(("L40S", "1", "48 GB"))),
-    ("l40sx4", "4x Nvidia L40S", "48 vCPU", "382 GB", Some(("L40S", "4", "192 GB"))),
-    ("l40sx8", "8x Nvidia L40S", "192 vCPU", "1534 GB", Some(("L40S", "8", "384 GB"))),
-    ("a10g-small", "Nvidia A10G - small", "4 vCPU", "15 GB", Some(("A10G", "1", "24 GB"))),
-    ("a10g-large", "Nvidia A10G - large", "12 vCPU", "46 GB", Some(("A10G", "1", "24 GB"))),
-    ("a10g-largex2", "2x Nvidia A10G - large", "24 vCPU", "92 GB", Some(("A10G", "2", "48 GB"))),
-    ("a10g-largex4", "4x Nvidia A10G - large", "48 vCPU", "184 GB", Some(("A10G", "4", "96 GB"))),
-    ("a100-large", "Nvidia A100 - large", "12 vCPU", "142 GB", Some(("A100", "1", "80 GB"))),
-    ("a100x4", "4x Nvidia A100", "48 vCPU", "568 GB", Some(("A100", "4", "320 GB"))),
-    ("a100x8", "8x Nvidia A100", "96 vCPU", "1136 GB", Some(("A100", "8", "640 GB"))),
+    (
+        "zero-a10g",
+        "ZeroGPU",
+        "2 vCPU",
+        "16 GB",
+        Some(("A10G", "1", "24 GB")),
+    ),
+    (
+        "t4-small",
+        "Nvidia T4 - small",
+        "4 vCPU",
+        "15 GB",
+        Some(("T4", "1", "16 GB")),
+    ),
+    (
+        "t4-medium",
+        "Nvidia T4 - medium",
+        "8 vCPU",
+        "30 GB",
+        Some(("T4", "1", "16 GB")),
+    ),
+    (
+        "l4x1",
+        "1x Nvidia L4",
+        "8 vCPU",
+        "30 GB",
+        Some(("L4", "1", "24 GB")),
+    ),
+    (
+        "l4x4",
+        "4x Nvidia L4",
+        "48 vCPU",
+        "186 GB",
+        Some(("L4", "4", "96 GB")),
+    ),
+    (
+        "l40sx1",
+        "1x Nvidia L40S",
+        "8 vCPU",
+        "62 GB",
+        Some(("L40S", "1", "48 GB")),
+    ),
+    (
+        "l40sx4",
+        "4x Nvidia L40S",
+        "48 vCPU",
+        "382 GB",
+        Some(("L40S", "4", "192 GB")),
+    ),
+    (
+        "l40sx8",
+        "8x Nvidia L40S",
+        "192 vCPU",
+        "1534 GB",
+        Some(("L40S", "8", "384 GB")),
+    ),
+    (
+        "a10g-small",
+        "Nvidia A10G - small",
+        "4 vCPU",
+        "15 GB",
+        Some(("A10G", "1", "24 GB")),
+    ),
+    (
+        "a10g-large",
+        "Nvidia A10G - large",
+        "12 vCPU",
+        "46 GB",
+        Some(("A10G", "1", "24 GB")),
+    ),
+    (
+        "a10g-largex2",
+        "2x Nvidia A10G - large",
+        "24 vCPU",
+        "92 GB",
+        Some(("A10G", "2", "48 GB")),
+    ),
+    (
+        "a10g-largex4",
+        "4x Nvidia A10G - large",
+        "48 vCPU",
+        "184 GB",
+        Some(("A10G", "4", "96 GB")),
+    ),
+    (
+        "a100-large",
+        "Nvidia A100 - large",
+        "12 vCPU",
+        "142 GB",
+        Some(("A100", "1", "80 GB")),
+    ),
+    (
+        "a100x4",
+        "4x Nvidia A100",
+        "48 vCPU",
+        "568 GB",
+        Some(("A100", "4", "320 GB")),
+    ),
+    (
+        "a100x8",
+        "8x Nvidia A100",
+        "96 vCPU",
+        "1136 GB",
+        Some(("A100", "8", "640 GB")),
+    ),
 ];
 
 pub fn is_flavor(name: &str) -> bool {
@@ -133,9 +222,7 @@ pub fn runtime_json(settings: &Settings, stage: &str) -> Value {
         .hardware
         .clone()
         .unwrap_or_else(|| DEFAULT_HARDWARE.to_string());
-    let current = RUNNING_STAGES
-        .contains(&stage)
-        .then(|| requested.clone());
+    let current = RUNNING_STAGES.contains(&stage).then(|| requested.clone());
     let gc_timeout = settings
         .sleep_time
         .or((requested == DEFAULT_HARDWARE).then_some(FREE_SLEEP_TIME));
@@ -180,13 +267,28 @@ mod tests {
     fn stage_is_derived_from_real_state() {
         let s = Settings::default();
         assert_eq!(stage(&s, Some("gradio"), None, &files(&[])), "NO_APP_FILE");
-        assert_eq!(stage(&s, Some("gradio"), None, &files(&["app.py"])), "STOPPED");
-        assert_eq!(stage(&s, Some("docker"), None, &files(&["app.py"])), "NO_APP_FILE");
-        assert_eq!(stage(&s, Some("static"), None, &files(&["index.html"])), "STOPPED");
+        assert_eq!(
+            stage(&s, Some("gradio"), None, &files(&["app.py"])),
+            "STOPPED"
+        );
+        assert_eq!(
+            stage(&s, Some("docker"), None, &files(&["app.py"])),
+            "NO_APP_FILE"
+        );
+        assert_eq!(
+            stage(&s, Some("static"), None, &files(&["index.html"])),
+            "STOPPED"
+        );
         let card = json!({"app_file": "src/main.py"});
         let card = card.as_object();
-        assert_eq!(stage(&s, Some("gradio"), card, &files(&["app.py"])), "NO_APP_FILE");
-        assert_eq!(stage(&s, Some("gradio"), card, &files(&["src/main.py"])), "STOPPED");
+        assert_eq!(
+            stage(&s, Some("gradio"), card, &files(&["app.py"])),
+            "NO_APP_FILE"
+        );
+        assert_eq!(
+            stage(&s, Some("gradio"), card, &files(&["src/main.py"])),
+            "STOPPED"
+        );
         assert_eq!(stage(&s, None, None, &files(&["app.py"])), "CONFIG_ERROR");
         let paused = Settings {
             paused: true,
@@ -210,7 +312,10 @@ mod tests {
             ..Default::default()
         };
         let r = runtime_json(&s, "STOPPED");
-        assert_eq!(r["hardware"], json!({"current": null, "requested": "t4-small"}));
+        assert_eq!(
+            r["hardware"],
+            json!({"current": null, "requested": "t4-small"})
+        );
         assert_eq!(r["gcTimeout"], Value::Null);
         assert_eq!(r["devMode"], json!(true));
         assert_eq!(r["volumes"][0]["mountPath"], json!("/m"));

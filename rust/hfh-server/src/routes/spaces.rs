@@ -135,12 +135,7 @@ const STATIC_REFUSED: &str = "Static Spaces are always running and never billed:
 
 /// Applies `change` to a Space's settings in one transaction, records `event` in its run log
 /// and returns the new runtime.
-async fn change<F>(
-    ctx: &Ctx,
-    repo: Repo,
-    refuse_static: bool,
-    change: F,
-) -> HubResult<Value>
+async fn change<F>(ctx: &Ctx, repo: Repo, refuse_static: bool, change: F) -> HubResult<Value>
 where
     F: FnOnce(&mut Settings) -> HubResult<Option<String>> + Send + 'static,
 {
@@ -369,7 +364,10 @@ async fn volumes(ctx: &mut Ctx, ns: &str, name: &str, set: bool) -> HubResult<Re
             return Err(HubError::bad_request("\"volumes\" must be a list"));
         };
         let list = items.iter().map(volume).collect::<HubResult<Vec<_>>>()?;
-        let mut mounts: Vec<&str> = list.iter().filter_map(|v| v["mountPath"].as_str()).collect();
+        let mut mounts: Vec<&str> = list
+            .iter()
+            .filter_map(|v| v["mountPath"].as_str())
+            .collect();
         mounts.sort_unstable();
         if let Some(w) = mounts.windows(2).find(|w| w[0] == w[1]) {
             return Err(HubError::bad_request(format!(
@@ -431,7 +429,8 @@ async fn list_entries(ctx: &Ctx, ns: &str, name: &str, kind: Kind) -> HubResult<
 
 /// Keys are environment variable names.
 fn check_key(body: &Map<String, Value>) -> HubResult<String> {
-    let key = string_field(body, "key")?.ok_or_else(|| HubError::bad_request("\"key\" is required"))?;
+    let key =
+        string_field(body, "key")?.ok_or_else(|| HubError::bad_request("\"key\" is required"))?;
     let mut chars = key.chars();
     let valid = chars
         .next()
@@ -465,7 +464,15 @@ async fn put_entry(ctx: &mut Ctx, ns: &str, name: &str, kind: Kind) -> HubResult
             s.store.with(|c| {
                 let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
                 let now = now_millis();
-                spaces::put_entry(&tx, repo.id, kind, &key, &value, description.as_deref(), now)?;
+                spaces::put_entry(
+                    &tx,
+                    repo.id,
+                    kind,
+                    &key,
+                    &value,
+                    description.as_deref(),
+                    now,
+                )?;
                 let line = format!("{} '{key}' updated", noun(kind));
                 spaces::record_event(&tx, repo.id, Log::Run, &line, now)?;
                 let entries = spaces::entries(&tx, repo.id, kind)?;
@@ -565,7 +572,9 @@ impl Initial {
             let items = match body.get(field) {
                 None | Some(Value::Null) => continue,
                 Some(Value::Array(items)) => items,
-                Some(_) => return Err(HubError::bad_request(format!("\"{field}\" must be a list"))),
+                Some(_) => {
+                    return Err(HubError::bad_request(format!("\"{field}\" must be a list")))
+                }
             };
             for item in items {
                 let Value::Object(o) = item else {

@@ -281,7 +281,10 @@ mod tests {
         put_entry(&c, 1, Kind::Secret, "K", "v2", None, 2).unwrap();
         let e = entries(&c, 1, Kind::Secret).unwrap();
         assert_eq!(e.len(), 1);
-        assert_eq!((e[0].value.as_deref(), e[0].description.as_deref()), (None, Some("d")));
+        assert_eq!(
+            (e[0].value.as_deref(), e[0].description.as_deref()),
+            (None, Some("d"))
+        );
         assert_eq!(e[0].updated_at, 2);
         assert!(delete_entry(&c, 1, Kind::Secret, "K").unwrap());
         assert!(!delete_entry(&c, 1, Kind::Secret, "K").unwrap());
@@ -294,7 +297,10 @@ mod tests {
         record_event(&c, 1, Log::Build, "b", 2).unwrap();
         record_event(&c, 1, Log::Run, "c", 3).unwrap();
         let run = events(&c, 1, Log::Run, 0).unwrap();
-        assert_eq!(run.iter().map(|e| e.line.as_str()).collect::<Vec<_>>(), ["a", "c"]);
+        assert_eq!(
+            run.iter().map(|e| e.line.as_str()).collect::<Vec<_>>(),
+            ["a", "c"]
+        );
         let after = events(&c, 1, Log::Run, run[0].id).unwrap();
         assert_eq!(after.len(), 1);
         assert_eq!(after[0].line, "c");
