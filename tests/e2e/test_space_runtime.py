@@ -193,3 +193,40 @@ def test_module_level_alias_uses_the_default_client(
     monkeypatch.setattr(hf_api.api, "endpoint", local_hub.endpoint)
     monkeypatch.setattr(hf_api.api, "token", alice_token)
     assert get_space_runtime(space).stage == "STOPPED"
+
+
+def test_log_stream_stays_open_while_the_space_is_in_transition(api: HfApi, space: str, local_hub: LocalHub) -> None:
+    local_hub.set_space_stage(space, "BUILDING")
+    lines: list[str] = []
+    follower = threading.Thread(target=lambda: lines.extend(api.fetch_space_logs(space, follow=True)))
+    follower.start()
+    api.request_space_hardware(space, "t4-small")  # recorded while the stream is open
+    deadline = time.monotonic() + 60
+    while "Hardware requested: t4-small\n" not in lines and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert follower.is_alive()  # still building: the stream stays open
+    local_hub.set_space_stage(space, "RUNNING")  # settled: the stream ends after this event
+    follower.join(timeout=60)
+    assert not follower.is_alive()
+    assert lines == [
+        "Stage set to BUILDING by the local Hub operator\n",
+        "Hardware requested: t4-small\n",
+        "Stage set to RUNNING by the local Hub operator\n",
+    ]
+
+
+def test_logs_without_follow_return_what_is_buffered_even_in_transition(
+    api: HfApi, space: str, local_hub: LocalHub
+) -> None:
+    local_hub.set_space_stage(space, "APP_STARTING")
+    # The stream stays open; without `follow` the client stops once it is quiet (5 s, as upstream).
+    assert list(api.fetch_space_logs(space)) == ["Stage set to APP_STARTING by the local Hub operator\n"]
+
+
+def test_runtime_in_listings_and_search(api: HfApi, space: str) -> None:
+    api.pause_space(space)
+    (listed,) = api.list_spaces(expand=["runtime"])
+    assert listed.id == space and listed.runtime is not None and listed.runtime.stage == "PAUSED"
+    (hit,) = api.search_spaces("demo")
+    assert hit.runtime is not None and hit.runtime.stage == "PAUSED"
+    assert api.space_info(space, expand=["runtime"]).runtime.stage == "PAUSED"

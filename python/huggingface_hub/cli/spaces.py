@@ -225,14 +225,14 @@ def spaces_search(
         out.hint("Use --description to show AI-generated descriptions.")
 
 
-SpaceIdArg = Annotated[str, Argument(help="The space ID (e.g. `username/repo-name`).")]
+_SpaceIdArg = Annotated[str, Argument(help="The space ID (e.g. `username/repo-name`).")]
 
 
 @spaces_cli.command(
     "wait", examples=["hf spaces wait username/my-space", "hf spaces wait username/my-space --timeout 5m"]
 )
 def spaces_wait(
-    space_id: SpaceIdArg,
+    space_id: _SpaceIdArg,
     timeout: Annotated[
         str | None,
         Option(help="Max time to wait: int with s (seconds, default), m (minutes), h (hours) or d (days)."),
@@ -262,7 +262,7 @@ def spaces_wait(
 
 @spaces_cli.command("dev-mode", examples=["hf spaces dev-mode my-user-name/deepsite"])
 def dev_mode(
-    space_id: SpaceIdArg,
+    space_id: _SpaceIdArg,
     stop: Annotated[bool, Option(help="Stop dev mode.")] = False,
     token: TokenOpt = None,
 ) -> None:
@@ -318,7 +318,7 @@ def dev_mode(
     ],
 )
 def spaces_ssh(
-    space_id: SpaceIdArg,
+    space_id: _SpaceIdArg,
     identity_file: SshIdentityFileOpt = None,
     dry_run: SshDryRunOpt = False,
     auto: Annotated[bool, Option("--auto", help="Enable Dev Mode without prompting if not already enabled.")] = False,
@@ -348,7 +348,7 @@ _VOLUMES_HINT = "Mount a Volume or bucket to persist data across restarts: `hf s
 
 
 @spaces_cli.command("pause", examples=["hf spaces pause username/my-space"])
-def spaces_pause(space_id: SpaceIdArg, token: TokenOpt = None) -> None:
+def spaces_pause(space_id: _SpaceIdArg, token: TokenOpt = None) -> None:
     """Pause a Space."""
     runtime = get_hf_api(token=token).pause_space(space_id)
     out.result("Space paused", space_id=space_id, stage=runtime.stage)
@@ -360,7 +360,7 @@ def spaces_pause(space_id: SpaceIdArg, token: TokenOpt = None) -> None:
     "restart", examples=["hf spaces restart username/my-space", "hf spaces restart username/my-space --factory-reboot"]
 )
 def spaces_restart(
-    space_id: SpaceIdArg,
+    space_id: _SpaceIdArg,
     factory_reboot: Annotated[
         bool, Option("--factory-reboot", help="Rebuild the Space from scratch without using the build cache.")
     ] = False,
@@ -403,7 +403,7 @@ def spaces_hardware(token: TokenOpt = None) -> None:
     ],
 )
 def spaces_settings(
-    space_id: SpaceIdArg,
+    space_id: _SpaceIdArg,
     sleep_time: Annotated[
         int | None,
         Option(
@@ -447,7 +447,7 @@ def spaces_settings(
     ],
 )
 def spaces_logs(
-    space_id: SpaceIdArg,
+    space_id: _SpaceIdArg,
     build: Annotated[
         bool,
         Option(

@@ -15,6 +15,14 @@ use std::collections::BTreeMap;
 /// Stages in which a Space runs (and so has current hardware).
 const RUNNING_STAGES: &[&str] = &["RUNNING", "RUNNING_BUILDING", "RUNNING_APP_STARTING"];
 
+/// Stages a Space leaves on its own on the Hub (log streams stay open while in them).
+pub const INTERMEDIATE_STAGES: &[&str] = &[
+    "BUILDING",
+    "RUNNING_BUILDING",
+    "APP_STARTING",
+    "RUNNING_APP_STARTING",
+];
+
 pub const DEFAULT_HARDWARE: &str = "cpu-basic";
 /// Sleep time of free hardware on the Hub (48 hours, not configurable there).
 const FREE_SLEEP_TIME: i64 = 172_800;

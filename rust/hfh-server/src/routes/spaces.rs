@@ -16,7 +16,7 @@ use crate::store::repos::{self, Repo, RepoType};
 use crate::store::spaces::{self, Kind, Log, Settings};
 use crate::store::trees;
 use crate::util::{iso8601, now_millis};
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::http::{HeaderValue, Method, Response, StatusCode};
 use rusqlite::Connection;
 use serde_json::{json, Map, Value};
@@ -516,20 +516,44 @@ async fn delete_entry(ctx: &mut Ctx, ns: &str, name: &str, kind: Kind) -> HubRes
     Ok(json(StatusCode::OK, &reply(kind, entries)))
 }
 
+/// One server-sent event of a Space log.
+fn sse_event(e: &spaces::Event) -> Bytes {
+    let event = json!({"data": format!("{}\n", e.line), "timestamp": iso8601(e.created_at)});
+    Bytes::from(format!("data: {event}\n\n"))
+}
+
 /// `GET logs/{run|build}`: the recorded events as server-sent events
-/// (`data: {"data": "<line>\n", "timestamp": "..."}`), then the stream ends: nothing runs
-/// here that could add lines while a client waits.
+/// (`data: {"data": "<line>\n", "timestamp": "..."}`). While the Space is in a stage it leaves on
+/// its own (building, starting: only the operator sets those here), the stream stays open and
+/// carries new events as they are recorded; otherwise it ends after the recorded ones, since
+/// nothing runs here that could add lines.
 async fn logs(ctx: &Ctx, ns: &str, name: &str, log: Log) -> HubResult<Resp> {
     let repo = space(ctx, ns, name, false).await?;
-    let events = ctx
-        .blocking(move |s| s.store.read(|c| spaces::events(c, repo.id, log, 0)))
+    let r = repo.clone();
+    let (events, live) = ctx
+        .blocking(move |s| {
+            s.store.read(|c| {
+                Ok((
+                    spaces::events(c, r.id, log, 0)?,
+                    in_transition(c, &s.store.blobs, &r)?,
+                ))
+            })
+        })
         .await?;
-    let mut body = String::new();
-    for e in events {
-        let event = json!({"data": format!("{}\n", e.line), "timestamp": iso8601(e.created_at)});
-        body.push_str(&format!("data: {event}\n\n"));
+    let (tx, rx) = tokio::sync::mpsc::channel::<Bytes>(64);
+    let (mut last, mut more) = (0, false);
+    for e in &events {
+        // The channel is fresh: only a full buffer refuses, and the task below sends the rest.
+        if tx.try_send(sse_event(e)).is_err() {
+            more = true;
+            break;
+        }
+        last = e.id;
     }
-    let mut resp = Response::new(Body::from(body));
+    if live || more {
+        tokio::spawn(follow_log(ctx.state.clone(), repo, log, last, tx));
+    }
+    let mut resp = Response::new(Body::new(ChannelBody(rx)));
     resp.headers_mut().insert(
         "content-type",
         HeaderValue::from_static("text/event-stream"),
@@ -537,6 +561,74 @@ async fn logs(ctx: &Ctx, ns: &str, name: &str, log: Log) -> HubResult<Resp> {
     resp.headers_mut()
         .insert("cache-control", HeaderValue::from_static("no-cache"));
     Ok(resp)
+}
+
+/// True while the Space's stage is one it would leave on its own on the Hub.
+fn in_transition(c: &Connection, blobs: &BlobStore, repo: &Repo) -> HubResult<bool> {
+    let settings = spaces::settings(c, repo.id)?;
+    let (_, runtime) = describe(c, blobs, repo, &settings)?;
+    Ok(runtime["stage"]
+        .as_str()
+        .is_some_and(|s| rt::INTERMEDIATE_STAGES.contains(&s)))
+}
+
+/// Sends the events recorded after `last`, twice a second, until the Space settles or the
+/// client goes away.
+async fn follow_log(
+    state: std::sync::Arc<crate::server::AppState>,
+    repo: Repo,
+    log: Log,
+    mut last: i64,
+    tx: tokio::sync::mpsc::Sender<Bytes>,
+) {
+    loop {
+        let (st, r) = (state.clone(), repo.clone());
+        let polled = tokio::task::spawn_blocking(move || {
+            st.store.read(|c| {
+                let events = spaces::events(c, r.id, log, last)?;
+                // A deleted Space ends the stream like a settled one.
+                let live = match repos::find_repo(c, RepoType::Space, &r.namespace, &r.name)? {
+                    Some(current) if current.id == r.id => in_transition(c, &st.store.blobs, &r)?,
+                    _ => false,
+                };
+                Ok::<_, HubError>((events, live))
+            })
+        })
+        .await;
+        let Ok(Ok((events, live))) = polled else {
+            return;
+        };
+        for e in &events {
+            if tx.send(sse_event(e)).await.is_err() {
+                return;
+            }
+            last = e.id;
+        }
+        if !live {
+            return;
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(std::time::Duration::from_millis(500)) => {}
+            _ = tx.closed() => return,
+        }
+    }
+}
+
+/// A response body fed by a channel (ends when the sender is dropped).
+struct ChannelBody(tokio::sync::mpsc::Receiver<Bytes>);
+
+impl http_body::Body for ChannelBody {
+    type Data = Bytes;
+    type Error = std::convert::Infallible;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Bytes>, Self::Error>>> {
+        self.0
+            .poll_recv(cx)
+            .map(|chunk| chunk.map(|bytes| Ok(http_body::Frame::data(bytes))))
+    }
 }
 
 /// The Space settings `POST /api/repos/create` and `.../duplicate` accept (`hardware`,
