@@ -228,7 +228,8 @@ class LocalHub:
         The local Hub stores Spaces but runs none of them, so it derives a Space's stage from what it knows
         (`PAUSED`, `NO_APP_FILE`, else `STOPPED`). Its operator can claim another stage here, e.g. `"BUILDING"` then
         `"RUNNING"`, to exercise [`HfApi.wait_for_space`] or `hf spaces wait`; pausing or restarting the Space
-        clears it. The change is recorded in the Space's run log.
+        clears it. The change is recorded in the Space's run log. It goes straight into the data directory, so it
+        also drives a server started elsewhere: `LocalHub("hub-data").set_space_stage(...)` next to `hf serve hub-data`.
 
         Raises:
             `ValueError`: unknown stage (see [`SpaceStage`]) or Space.

@@ -153,3 +153,10 @@ def test_templates_and_errors(hub, tmp_path: Path) -> None:
     assert result.returncode == 1 and "Error: Space 'alice/nope' not found." in result.stderr
     result = hf(hub, tmp_path, "spaces", "settings", "alice/demo", "--hardware", "t4-huge")
     assert result.returncode == 1 and "Invalid hardware flavor 't4-huge'" in result.stderr
+
+
+def test_search_shows_the_stage(hub, tmp_path: Path) -> None:
+    rows = json.loads(ok(hub, tmp_path, "spaces", "search", "demo", "--json"))
+    assert [(row["id"], row["stage"], row["sdk"]) for row in rows] == [("alice/demo", "STOPPED", "gradio")]
+    result = hf(hub, tmp_path, "spaces", "search", "demo", "--description")
+    assert result.returncode == 0 and "alice/demo" in result.stdout

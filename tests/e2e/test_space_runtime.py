@@ -230,3 +230,10 @@ def test_runtime_in_listings_and_search(api: HfApi, space: str) -> None:
     (hit,) = api.search_spaces("demo")
     assert hit.runtime is not None and hit.runtime.stage == "PAUSED"
     assert api.space_info(space, expand=["runtime"]).runtime.stage == "PAUSED"
+
+
+def test_operator_hook_drives_a_server_started_elsewhere(api: HfApi, space: str, local_hub: LocalHub) -> None:
+    operator = LocalHub(local_hub.data_dir)  # not started: only the data directory is shared
+    operator.set_space_stage(space, "RUNTIME_ERROR")
+    assert api.get_space_runtime(space).stage == SpaceStage.RUNTIME_ERROR
+    assert api.wait_for_space(space).stage == SpaceStage.RUNTIME_ERROR  # settled, even if not running
