@@ -104,6 +104,10 @@ def provision_local_hub(
     """Create users, tokens, organisations and follows (``FOLLOWER:TARGET``) in a server's data directory (running
     or not)."""
 
+def set_local_hub_space_stage(data_dir: str | PathLike[str], repo_id: str, stage: str | None = None) -> None:
+    """Set (or with ``None`` clear) the stage a local Hub reports for Space ``repo_id``. Raises ``ValueError`` for an
+    unknown stage or Space."""
+
 class XetFileHash:
     """The Xet hash of a file's content (hex form, as the Hub shows ``xetHash``), with its size, chunk count and SHA-256."""
 

@@ -27,6 +27,7 @@ from ._api_listing import ListingMixin
 from ._api_refs import RefsMixin
 from ._api_repos import ReposMixin
 from ._api_social import LikesMixin, Organization, User, UserLikes  # noqa: F401  (upstream exposes these here)
+from ._api_space_runtime import SpaceRuntimeMixin
 from ._api_tree import TreeMixin
 from ._api_uploads import UploadsMixin
 from ._api_user_repos import RepoStorageInfo, UserReposMixin  # noqa: F401  (upstream defines RepoStorageInfo here)
@@ -40,6 +41,7 @@ from ._commit_api import (  # noqa: F401  (re-exported: upstream defines or impo
 from ._commit_copies import DUPLICATE_LFS_BATCH_SIZE  # noqa: F401
 from ._commit_info import CommitInfo, _parse_revision_from_pr_url  # noqa: F401
 from ._eval_results import EvalResultEntry, parse_eval_result_entries  # noqa: F401  (upstream exposes them here)
+from ._jobs_api import JobHardware, JobHardwareInfo  # noqa: F401  (upstream imports them here)
 from ._repo_info_types import (  # noqa: F401  (re-exported: upstream defines them in this module)
     REPO_REGIONS,
     DatasetInfo,
@@ -72,11 +74,14 @@ from ._repo_types import (  # noqa: F401  (re-exported: upstream defines them in
 from ._repo_url import RepoUrl, repo_type_and_id_from_hf_id  # noqa: F401
 from ._revision import ResolvedRevision  # noqa: F401
 from ._space_api import (  # noqa: F401  (upstream imports them here)
+    INTERMEDIATE_SPACE_STAGES,
     SpaceHardware,
     SpaceRuntime,
     SpaceSearchResult,
+    SpaceSecret,
     SpaceStorage,
     SpaceTemplate,
+    SpaceVariable,
     Volume,
 )
 from ._upload_large_folder import upload_large_folder_internal  # noqa: F401
@@ -178,6 +183,7 @@ class HfApi(
     UsersMixin,
     UserReposMixin,
     DiscoveryMixin,
+    SpaceRuntimeMixin,
 ):
     """Client for the Hugging Face Hub HTTP API.
 
@@ -406,3 +412,25 @@ list_user_repos = api.list_user_repos
 get_model_tags = api.get_model_tags
 get_dataset_tags = api.get_dataset_tags
 search_spaces = api.search_spaces
+
+# Spaces runtime
+get_space_runtime = api.get_space_runtime
+request_space_hardware = api.request_space_hardware
+set_space_sleep_time = api.set_space_sleep_time
+pause_space = api.pause_space
+restart_space = api.restart_space
+enable_space_dev_mode = api.enable_space_dev_mode
+disable_space_dev_mode = api.disable_space_dev_mode
+add_space_secret = api.add_space_secret
+delete_space_secret = api.delete_space_secret
+get_space_secrets = api.get_space_secrets
+add_space_variable = api.add_space_variable
+delete_space_variable = api.delete_space_variable
+get_space_variables = api.get_space_variables
+list_spaces_hardware = api.list_spaces_hardware
+request_space_storage = api.request_space_storage
+delete_space_storage = api.delete_space_storage
+set_space_volumes = api.set_space_volumes
+delete_space_volumes = api.delete_space_volumes
+fetch_space_logs = api.fetch_space_logs
+wait_for_space = api.wait_for_space

@@ -220,6 +220,25 @@ class LocalHub:
             raise ValueError("user and organisation names cannot contain ':'")
         self._provision(follows=[f"{follower}:{target}"])
 
+    # --- Spaces ----------------------------------------------------------------------------------------
+
+    def set_space_stage(self, repo_id: str, stage: str | None) -> None:
+        """Set the stage Space `repo_id` reports in its runtime, or with `None` go back to the derived one.
+
+        The local Hub stores Spaces but runs none of them, so it derives a Space's stage from what it knows
+        (`PAUSED`, `NO_APP_FILE`, else `STOPPED`). Its operator can claim another stage here, e.g. `"BUILDING"` then
+        `"RUNNING"`, to exercise [`HfApi.wait_for_space`] or `hf spaces wait`; pausing or restarting the Space
+        clears it. The change is recorded in the Space's run log. It goes straight into the data directory, so it
+        also drives a server started elsewhere: `LocalHub("hub-data").set_space_stage(...)` next to `hf serve hub-data`.
+
+        Raises:
+            `ValueError`: unknown stage (see [`SpaceStage`]) or Space.
+        """
+        from huggingface_hub import _rust
+
+        value = getattr(stage, "value", stage)  # a `SpaceStage` member or its string
+        _rust.set_local_hub_space_stage(self.data_dir, repo_id, value)
+
     def _provision(
         self, users: list[str] | None = None, orgs: list[str] | None = None, follows: list[str] | None = None
     ) -> None:

@@ -295,8 +295,34 @@ fn provision_local_hub(
     })
 }
 
+/// Sets (or with `None` clears) the stage a local Hub reports for a Space: the operator's hook
+/// for a server that runs no Space code (see `hfh_server::store::spaces::set_operator_stage`).
+#[pyfunction]
+#[pyo3(signature = (data_dir, repo_id, stage = None))]
+fn set_local_hub_space_stage(
+    py: Python<'_>,
+    data_dir: PathBuf,
+    repo_id: String,
+    stage: Option<String>,
+) -> PyResult<()> {
+    py.detach(move || {
+        let store = Store::open(&data_dir)?;
+        store.with(|conn| {
+            hfh_server::store::spaces::set_operator_stage(conn, &repo_id, stage.as_deref())
+        })
+    })
+    .map_err(|e| {
+        if e.status.is_server_error() {
+            PyOSError::new_err(e.message)
+        } else {
+            PyValueError::new_err(e.message)
+        }
+    })
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(start_local_hub, m)?)?;
+    m.add_function(wrap_pyfunction!(set_local_hub_space_stage, m)?)?;
     m.add_function(wrap_pyfunction!(provision_local_hub, m)?)?;
     m.add_class::<LocalHubServer>()?;
     Ok(())

@@ -102,6 +102,10 @@ pub async fn duplicate(ctx: &mut Ctx, kind: RepoType, ns: &str, name: &str) -> H
         _ => return Err(HubError::bad_request("Invalid visibility")),
     };
     ctx.caller.check_write(&to_ns, None)?;
+    let space_settings = match kind {
+        RepoType::Space => Some(super::spaces::Initial::parse(&body)?),
+        _ => None,
+    };
     let endpoint = ctx.endpoint.clone();
     let result = ctx
         .blocking(move |s| {
@@ -120,7 +124,14 @@ pub async fn duplicate(ctx: &mut Ctx, kind: RepoType, ns: &str, name: &str) -> H
             };
             s.store
                 .with(|c| match history::duplicate(c, &source, &new)? {
-                    Some(copy) => Ok(Ok(copy.url(&endpoint))),
+                    Some(copy) => {
+                        // The copy is committed; its Space settings follow in a second
+                        // transaction (they were checked before anything was written).
+                        if let Some(settings) = &space_settings {
+                            settings.apply(c, copy.id)?;
+                        }
+                        Ok(Ok(copy.url(&endpoint)))
+                    }
                     None => Ok(Err(repos::find_repo(c, kind, &owner.name, &to_name)?
                         .map(|r| r.url(&endpoint))
                         .unwrap_or_default())),

@@ -307,7 +307,9 @@ pub async fn list(ctx: &Ctx, kind: RepoType) -> HubResult<Resp> {
                 }
                 found.sort_by(|a, b| params.compare(a, b));
                 let keys = params.selected(kind);
-                let needs_files = keys.iter().any(|k| *k == "siblings" || *k == "usedStorage");
+                let wants_runtime = kind == RepoType::Space && keys.contains(&"runtime");
+                let needs_files =
+                    wants_runtime || keys.iter().any(|k| *k == "siblings" || *k == "usedStorage");
                 let mut items = Vec::new();
                 for cand in found.iter().skip(params.offset).take(params.limit) {
                     let files = match (&cand.head, needs_files) {
@@ -322,6 +324,15 @@ pub async fn list(ctx: &Ctx, kind: RepoType) -> HubResult<Resp> {
                         cand.card.as_deref(),
                     );
                     record.insert("likes".into(), cand.likes.into());
+                    if let (true, Some(files)) = (wants_runtime, &files) {
+                        let runtime = super::spaces::runtime_for_info(
+                            c,
+                            &cand.repo,
+                            cand.card.as_deref(),
+                            files,
+                        )?;
+                        record.insert("runtime".into(), runtime);
+                    }
                     record.retain(|k, _| keys.contains(&k.as_str()));
                     items.push(Value::Object(record));
                 }

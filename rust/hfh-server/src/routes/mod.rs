@@ -23,7 +23,9 @@ mod refs;
 mod repos;
 mod resolve;
 mod settings;
+mod space_runtime;
 mod space_search;
+mod spaces;
 mod storage;
 mod tags;
 mod tree;
@@ -303,6 +305,8 @@ async fn dispatch(state: Arc<AppState>, req: Request) -> HubResult<Resp> {
         ["api", "datasets-tags-by-type"] if m == Method::GET => {
             tags::by_type(&ctx, RepoType::Dataset).await
         }
+        ["api", "spaces", "hardware"] if m == Method::GET => spaces::hardware_catalog(),
+        ["api", "spaces", "templates"] if m == Method::GET => spaces::templates(),
         ["api", "spaces", "semantic-search"] if m == Method::GET => {
             space_search::search(&ctx).await
         }
@@ -385,6 +389,11 @@ async fn repo_api(
 ) -> HubResult<Resp> {
     let (get, post, delete) = (m == Method::GET, m == Method::POST, m == Method::DELETE);
     let put = m == Method::PUT;
+    if kind == RepoType::Space {
+        if let Some(result) = spaces::api(ctx, &m, ns, name, rest).await {
+            return result;
+        }
+    }
     match rest {
         [] if get => repos::info(ctx, kind, ns, name, None).await,
         ["revision", rev] if get => repos::info(ctx, kind, ns, name, Some(seg(rev)?)).await,

@@ -119,6 +119,10 @@ pub async fn create(ctx: &mut Ctx) -> HubResult<Resp> {
             "Space SDK is required (gradio, streamlit, docker or static)",
         ));
     }
+    let space_settings = match t.kind {
+        RepoType::Space => Some(super::spaces::Initial::parse(&body)?),
+        _ => None,
+    };
     let user = ctx
         .caller
         .check_write(&t.namespace, None)?
@@ -175,6 +179,9 @@ pub async fn create(ctx: &mut Ctx) -> HubResult<Resp> {
                     now,
                 };
                 commits::commit_in(&tx, &repo, "refs/heads/main", &initial)?;
+                if let Some(settings) = &space_settings {
+                    settings.apply(&tx, repo.id)?;
+                }
                 // A repository created under a moved-away name takes precedence over the
                 // redirect: forget it.
                 redirects::forget(&tx, t.kind, &owner.name, &t.name)?;
@@ -228,14 +235,23 @@ pub async fn info(
     let repo = ctx.readable_repo(kind, ns, name).await?;
     let rev = rev.unwrap_or_else(|| "main".to_string());
     let r = repo.clone();
-    let (commit, files, card) = ctx
+    let (commit, files, card, runtime) = ctx
         .blocking(move |s| {
             s.store.with(|c| {
                 let oid = repos::resolve_revision(c, &r, &rev)?;
                 let commit = repos::get_commit(c, r.id, &oid)?;
                 let files = trees::flatten(c, &commit.tree_oid)?;
                 let card = card::load(c, &s.store.blobs, &commit.tree_oid)?;
-                Ok((commit, files, card))
+                let runtime = match r.kind {
+                    RepoType::Space => Some(super::spaces::runtime_for_info(
+                        c,
+                        &r,
+                        card.as_deref(),
+                        &files,
+                    )?),
+                    _ => None,
+                };
+                Ok((commit, files, card, runtime))
             })
         })
         .await?;
@@ -243,6 +259,9 @@ pub async fn info(
     let blobs = ctx.query.flag("blobs");
     let mut body = repo_record(&repo, Some(&commit), Some(&files), blobs, card.as_deref());
     body.insert("likes".into(), json!(likes));
+    if let Some(runtime) = runtime {
+        body.insert("runtime".into(), runtime);
+    }
     let expand = ctx.query.all("expand");
     if expand.is_empty() {
         // Listing-only figure: info gives it on request (`expand=trendingScore`).

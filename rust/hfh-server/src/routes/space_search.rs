@@ -104,6 +104,12 @@ pub async fn search(ctx: &Ctx) -> HubResult<Resp> {
                         continue;
                     }
                     let score = found as f64 / words.len() as f64;
+                    let files = match &tree {
+                        Some(t) => trees::flatten(c, t)?,
+                        None => Default::default(),
+                    };
+                    let runtime =
+                        super::spaces::runtime_for_info(c, &repo, data.as_deref(), &files)?;
                     let mut item = json!({
                         "id": repo.full_id(),
                         "author": repo.namespace,
@@ -114,6 +120,7 @@ pub async fn search(ctx: &Ctx) -> HubResult<Resp> {
                         "private": repo.private,
                         "tags": derived.tags,
                         "ai_short_description": short,
+                        "runtime": runtime,
                         "semanticRelevancyScore": score,
                         "trendingScore": 0,
                     });

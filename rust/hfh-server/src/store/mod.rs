@@ -26,6 +26,7 @@ pub mod profiles;
 pub mod redirects;
 pub mod repos;
 pub mod schema;
+pub mod spaces;
 pub mod storage;
 pub mod textdiff;
 pub mod trees;

@@ -192,12 +192,53 @@ CREATE TABLE follows (
 CREATE INDEX follows_by_target ON follows (target_id, created_at);
 "#;
 
+/// Spaces runtime settings. The local Hub runs no Space code: these are the settings a Space
+/// owner asked for (reported back by `/runtime`), the variables, the names of the secrets (their
+/// values are never stored: nothing here could read them), and the runtime events that make up
+/// the Space's logs.
+const V6_SPACES_RUNTIME: &str = r#"
+CREATE TABLE space_runtime (
+    repo_id     INTEGER PRIMARY KEY REFERENCES repos(id) ON DELETE CASCADE,
+    hardware    TEXT,                       -- requested flavor; NULL = cpu-basic
+    sleep_time  INTEGER,                    -- gcTimeout in seconds; NULL = the flavor's default
+    storage     TEXT,                       -- small | medium | large (deprecated on the Hub)
+    dev_mode    INTEGER NOT NULL DEFAULT 0,
+    paused      INTEGER NOT NULL DEFAULT 0,
+    stage       TEXT,                       -- set by the local Hub's operator; NULL = derived
+    volumes     TEXT                        -- JSON array of volume objects; NULL = none
+);
+CREATE TABLE space_secrets (
+    repo_id     INTEGER NOT NULL REFERENCES repos(id) ON DELETE CASCADE,
+    key         TEXT NOT NULL,
+    description TEXT,
+    updated_at  INTEGER NOT NULL,
+    PRIMARY KEY (repo_id, key)
+) WITHOUT ROWID;
+CREATE TABLE space_variables (
+    repo_id     INTEGER NOT NULL REFERENCES repos(id) ON DELETE CASCADE,
+    key         TEXT NOT NULL,
+    value       TEXT NOT NULL,
+    description TEXT,
+    updated_at  INTEGER NOT NULL,
+    PRIMARY KEY (repo_id, key)
+) WITHOUT ROWID;
+CREATE TABLE space_events (
+    id          INTEGER PRIMARY KEY,
+    repo_id     INTEGER NOT NULL REFERENCES repos(id) ON DELETE CASCADE,
+    log         TEXT NOT NULL CHECK (log IN ('run', 'build')),
+    line        TEXT NOT NULL,
+    created_at  INTEGER NOT NULL
+);
+CREATE INDEX space_events_by_repo ON space_events (repo_id, log, id);
+"#;
+
 const MIGRATIONS: &[&str] = &[
     V1,
     V2_REPO_REDIRECTS,
     V3_COMMUNITY,
     V4_LFS_OBJECTS,
     V5_LFS_FILES_AND_FOLLOWS,
+    V6_SPACES_RUNTIME,
 ];
 
 /// Brings the database to the latest schema version in a single transaction.
