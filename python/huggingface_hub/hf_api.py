@@ -17,15 +17,24 @@ from ._api_collections import (  # noqa: F401  (upstream exposes these here)
     CollectionSort_T,
 )
 from ._api_commits import _CREATE_COMMIT_NO_REPO_ERROR_MESSAGE, CommitsMixin, future_compatible  # noqa: F401
+from ._api_dataset_viewer import DatasetViewerMixin
 from ._api_discovery import DiscoveryMixin
 from ._api_discussions import DiscussionsMixin
 from ._api_downloads import DownloadsMixin
 from ._api_info import InfoMixin
 from ._api_large_folder import LargeFolderMixin
+from ._api_leaderboard import DatasetLeaderboardEntry, LeaderboardMixin  # noqa: F401  (upstream defines it here)
 from ._api_lfs_files import LfsFilesMixin
 from ._api_listing import ListingMixin
 from ._api_refs import RefsMixin
 from ._api_repos import ReposMixin
+from ._api_safetensors import (  # noqa: F401  (upstream defines the helpers here)
+    SafetensorsMixin,
+    _get_safetensors_metadata_size,
+    _parse_safetensors_header,
+    get_local_safetensors_metadata,
+    parse_local_safetensors_file_metadata,
+)
 from ._api_social import LikesMixin, Organization, User, UserLikes  # noqa: F401  (upstream exposes these here)
 from ._api_space_runtime import SpaceRuntimeMixin
 from ._api_tree import TreeMixin
@@ -40,6 +49,7 @@ from ._commit_api import (  # noqa: F401  (re-exported: upstream defines or impo
 )
 from ._commit_copies import DUPLICATE_LFS_BATCH_SIZE  # noqa: F401
 from ._commit_info import CommitInfo, _parse_revision_from_pr_url  # noqa: F401
+from ._dataset_viewer import DatasetParquetEntry  # noqa: F401  (upstream imports it here)
 from ._eval_results import EvalResultEntry, parse_eval_result_entries  # noqa: F401  (upstream exposes them here)
 from ._jobs_api import JobHardware, JobHardwareInfo  # noqa: F401  (upstream imports them here)
 from ._repo_info_types import (  # noqa: F401  (re-exported: upstream defines them in this module)
@@ -138,6 +148,7 @@ from .utils._http import get_session, hf_raise_for_status
 from .utils._pagination import paginate  # noqa: F401
 from .utils._paths import DEFAULT_IGNORE_PATTERNS  # noqa: F401
 from .utils._runtime import is_xet_available  # noqa: F401
+from .utils._safetensors import SafetensorsFileMetadata, SafetensorsRepoMetadata, TensorInfo  # noqa: F401
 from .utils._validators import validate_hf_hub_args
 from .utils._verification import collect_local_files, resolve_local_root, verify_maps  # noqa: F401
 
@@ -184,6 +195,9 @@ class HfApi(
     UserReposMixin,
     DiscoveryMixin,
     SpaceRuntimeMixin,
+    SafetensorsMixin,
+    DatasetViewerMixin,
+    LeaderboardMixin,
 ):
     """Client for the Hugging Face Hub HTTP API.
 
@@ -434,3 +448,11 @@ set_space_volumes = api.set_space_volumes
 delete_space_volumes = api.delete_space_volumes
 fetch_space_logs = api.fetch_space_logs
 wait_for_space = api.wait_for_space
+
+# Safetensors headers
+get_safetensors_metadata = api.get_safetensors_metadata
+parse_safetensors_file_metadata = api.parse_safetensors_file_metadata
+
+# Benchmarks and the Dataset Viewer
+get_dataset_leaderboard = api.get_dataset_leaderboard
+list_dataset_parquet_files = api.list_dataset_parquet_files

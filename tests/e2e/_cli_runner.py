@@ -27,9 +27,13 @@ def run_cli(
     *args: str,
     python: Path | str = sys.executable,
     input: str = "",
+    launcher: str | None = None,
     **env: str,
 ) -> Run:
-    """``python -m huggingface_hub.cli.hf <args>`` against ``endpoint``, from a neutral directory."""
+    """``python -m huggingface_hub.cli.hf <args>`` against ``endpoint``, from a neutral directory.
+
+    ``launcher`` is Python code run instead (``python -c launcher <args>``), to set things up before the CLI starts.
+    """
     environ = {key: value for key, value in os.environ.items() if not key.startswith(_DROPPED)}
     environ.pop("NO_COLOR", None)
     environ.update(
@@ -45,7 +49,7 @@ def run_cli(
         environ["HF_TOKEN"] = token
     environ.update(env)
     result = subprocess.run(
-        [str(python), "-m", "huggingface_hub.cli.hf", *args],
+        [str(python), *(["-c", launcher] if launcher else ["-m", "huggingface_hub.cli.hf"]), *args],
         capture_output=True,
         text=True,
         env=environ,

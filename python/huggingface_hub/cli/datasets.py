@@ -1,4 +1,5 @@
-"""``hf datasets``: search the datasets of the Hub, list a dataset's files, describe one dataset.
+"""``hf datasets``: search the datasets of the Hub, list a dataset's files, describe one dataset, show a benchmark's
+leaderboard, list a dataset's parquet conversion and query parquet files with SQL.
 
 ``hf datasets ls`` without argument searches (``HfApi.list_datasets``); with a dataset id it lists that
 repository's files instead, and the options of the other use are refused.
@@ -7,6 +8,7 @@ repository's files instead, and the options of the other use are refused.
 import enum
 from typing import Annotated, get_args
 
+from huggingface_hub._dataset_viewer import execute_raw_sql_query
 from huggingface_hub._repo_info_types import DatasetSort_T, ExpandDatasetProperty_T
 from huggingface_hub.errors import CLIError, RepositoryNotFoundError, RevisionNotFoundError  # noqa: F401  (upstream's module exposes them)
 
@@ -107,6 +109,31 @@ def datasets_ls(
 
 
 @datasets_cli.command(
+    "leaderboard",
+    examples=[
+        "hf datasets leaderboard SWE-bench/SWE-bench_Verified",
+        "hf datasets leaderboard SWE-bench/SWE-bench_Verified --limit 5 --format json",
+        "hf datasets ls --filter benchmark:official  # list available leaderboards",
+    ],
+)
+def datasets_leaderboard(
+    dataset_id: Annotated[str, Argument(help="The benchmark dataset ID (e.g. `SWE-bench/SWE-bench_Verified`).")],
+    limit: LimitOpt = 20,
+    token: TokenOpt = None,
+) -> None:
+    """List model scores from a dataset leaderboard. This command helps find the best models for a task or compare models by benchmark scores. Use 'hf datasets ls --filter benchmark:official' to list available leaderboards."""
+    leaderboard = get_hf_api(token=token).get_dataset_leaderboard(repo_id=dataset_id)
+    out.table(
+        [_dataclass_as_dict(entry) for entry in leaderboard[:limit]],
+        headers=["rank", "model_id", "value", "source"],
+        id_key="model_id",
+    )
+    out.hint("Use 'hf datasets ls --filter benchmark:official' to list available leaderboards.")
+    if leaderboard:
+        out.hint(f"Use 'hf models info {leaderboard[0].model_id}' to get details about a model.")
+
+
+@datasets_cli.command(
     "info",
     examples=[
         "hf datasets info HuggingFaceFW/fineweb",
@@ -127,3 +154,51 @@ def datasets_info(
         revision,
         lambda: api.dataset_info(repo_id=dataset_id, revision=revision, expand=expand),  # type: ignore[arg-type]
     )
+
+
+@datasets_cli.command(
+    "parquet",
+    examples=[
+        "hf datasets parquet cfahlgren1/hub-stats",
+        "hf datasets parquet cfahlgren1/hub-stats --subset models",
+        "hf datasets parquet cfahlgren1/hub-stats --split train",
+        "hf datasets parquet cfahlgren1/hub-stats --format json",
+    ],
+)
+def datasets_parquet(
+    dataset_id: Annotated[str, Argument(help="The dataset ID (e.g. `username/repo-name`).")],
+    subset: Annotated[str | None, Option("--subset", help="Filter parquet entries by subset/config.")] = None,
+    split: Annotated[str | None, Option(help="Filter parquet entries by split.")] = None,
+    token: TokenOpt = None,
+) -> None:
+    """List parquet file URLs available for a dataset."""
+    # The subset is filtered by the Dataset Viewer, the split here (its /parquet endpoint has no split filter).
+    entries = get_hf_api(token=token).list_dataset_parquet_files(repo_id=dataset_id, config=subset)
+    out.table(
+        [
+            {"subset": entry.config, "split": entry.split, "url": entry.url, "size": entry.size}
+            for entry in entries
+            if split is None or entry.split == split
+        ],
+        headers=["subset", "split", "url", "size"],
+        id_key="url",
+    )
+
+
+@datasets_cli.command(
+    "sql",
+    examples=[
+        "hf datasets sql \"SELECT COUNT(*) AS rows FROM read_parquet('https://huggingface.co/api/datasets/cfahlgren1/hub-stats/parquet/models/train/0.parquet')\"",
+        "hf datasets sql \"SELECT * FROM read_parquet('https://huggingface.co/api/datasets/cfahlgren1/hub-stats/parquet/models/train/0.parquet') LIMIT 5\" --format json",
+    ],
+)
+def datasets_sql(
+    sql: Annotated[str, Argument(help="Raw SQL query to execute.")],
+    token: TokenOpt = None,
+) -> None:
+    """Execute a raw SQL query with DuckDB against dataset parquet URLs."""
+    try:
+        rows = execute_raw_sql_query(sql_query=sql, token=token)
+    except ImportError as e:  # no DuckDB: a message saying how to install it, not a traceback
+        raise CLIError(str(e)) from e
+    out.table(rows)

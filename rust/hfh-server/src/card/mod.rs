@@ -2,6 +2,7 @@
 //! JSON (`cardData`), and what the Hub derives from it for repository info and listings
 //! (tags, `pipeline_tag`, `library_name`, a Space's SDK and linked repositories).
 
+pub mod eval_results;
 pub mod validate;
 
 use crate::errors::HubResult;

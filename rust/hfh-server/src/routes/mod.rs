@@ -12,6 +12,7 @@ mod discussion_json;
 mod discussions;
 mod files;
 mod history;
+mod leaderboard;
 mod lfs;
 mod lfs_files;
 mod likes;
@@ -417,6 +418,9 @@ async fn repo_api(
         ["like"] if post => likes::set_like(ctx, kind, ns, name, true).await,
         ["like"] if delete => likes::set_like(ctx, kind, ns, name, false).await,
         ["likers"] if get => likes::likers(ctx, kind, ns, name).await,
+        ["leaderboard"] if get && kind == RepoType::Dataset => {
+            leaderboard::leaderboard(ctx, ns, name).await
+        }
         ["ask-access"] if post => access::ask_access(ctx, kind, ns, name).await,
         ["user-access-request", "handle"] if post => {
             access::handle_request(ctx, kind, ns, name).await
