@@ -460,10 +460,9 @@ class UploadsMixin:
                 repo_type=repo_type,
                 token=token,
             )
-        return [
-            CommitOperationAdd._from_listed_file(prefix + relative, relative_to_absolute[relative])
-            for relative in selected
-        ]
+        return CommitOperationAdd._from_listed_files(
+            [(prefix + relative, relative_to_absolute[relative]) for relative in selected]
+        )
 
 
 def _list_files(folder: str) -> list[tuple[str, str]]:

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use hfh_core::commit_ndjson::{self, Line};
+use hfh_core::commit_ndjson::{self as ndjson, Line};
 use hfh_core::file_heads;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
@@ -70,7 +70,7 @@ fn commit_ndjson<'py>(
                 None => Line::Raw(bytes),
             })
             .collect();
-        commit_ndjson::build(&lines, workers, cancel)
+        ndjson::build(&lines, workers, cancel)
     })?
     .map_err(HashErrorPy)?;
     PyBytes::new_with(py, body.len(), |buffer| {
