@@ -110,14 +110,12 @@ class _CommitPacer:
 
 
 class _Batch:
-    """Files destined to one commit, with the transfers of their LFS content and the encodings of their lines still
-    running."""
+    """Files destined to one commit, with the transfers of their LFS content still running."""
 
     def __init__(self) -> None:
         self.ops: list[CommitOperationAdd] = []
         self.regular_bytes = 0
         self.transfers: list[Future] = []
-        self.encodings: list[Future] = []
         self.created_at = time.monotonic()
 
 
@@ -163,14 +161,12 @@ class _UploadPipeline:
         # latest target. The coordinator waits while it is full (back-pressure on preparing).
         self.pending = _Batch()
         self.prepared_all = False
-        # `file` lines encoded ahead of their commit and the size of their file, by `id(operation)` (written by the
-        # preupload workers, read and emptied by the committer: single dictionary operations, atomic).
-        self.encoded_lines: dict[int, tuple[bytes, int]] = {}
-        self.encoded_bytes = 0  # file bytes in `encoded_lines` (changed with `state` held)
+        # `file` lines encoded ahead of their commit, by `id(operation)` (written by the coordinator, read and
+        # emptied by the committer: single dictionary operations, atomic).
+        self.encoded_lines: dict[int, bytes] = {}
         self.state = threading.Condition()
         self.errors: list[BaseException] = []
         self.abort = threading.Event()
-        self.encoder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hf-encode")
         self.uploader = ThreadPoolExecutor(max_workers=UPLOAD_WORKERS, thread_name_prefix="hf-upload")
         self.display = UploadDisplay(total_files=len(add_operations), enabled=not are_progress_bars_disabled())
 
@@ -197,7 +193,6 @@ class _UploadPipeline:
                 self.state.notify_all()
             committer.join()
             self.uploader.shutdown(wait=not self.abort.is_set(), cancel_futures=True)
-            self.encoder.shutdown(wait=True, cancel_futures=True)
             self.display.close()
             if self.abort.is_set() and self.pr_revision is not None:
                 logger.warning(
@@ -230,48 +225,39 @@ class _UploadPipeline:
             for index, chunk in enumerate(chunks):
                 if self.abort.is_set():
                     return
-                encoding = answers[index].result()  # raises the request's error
+                answers[index].result()  # raises the request's error
                 self.display.prepared(len(chunk))
                 kept = [op for op in chunk if not op._should_ignore]
                 self.display.ignored(len(chunk) - len(kept))
                 lfs_ops = [op for op in kept if op._upload_mode == "lfs" and not op._is_uploaded]
                 transfers = self._start_transfers(lfs_ops)
+                self._encode_ahead(kept)
                 for op in kept:
-                    if not self._add_to_pending(op, transfers.get(id(op)), encoding):
+                    if not self._add_to_pending(op, transfers.get(id(op))):
                         return
         finally:
             asking.shutdown(wait=True, cancel_futures=True)
 
     def _encode_ahead(self, ops: list[CommitOperationAdd]) -> None:
-        """Encode the commit lines of the new regular files of `ops` as soon as the Hub has answered about them (in
-        Rust, without the GIL), while earlier commits are made, rather than on the committer's path.
+        """Encode the commit lines of the new regular files of `ops` now (in Rust, without the GIL), while earlier
+        commits are made, rather than on the committer's path when their commit starts.
 
-        Files already at their path in the repository are left to their commit: most are usually found unchanged
-        and left out. Lines waiting for their commit stay under `REGULAR_CONTENT_BYTES_BUDGET`; beyond, files are
-        left to their commit too.
+        Files already at their path in the repository are left to the commit: most are usually found unchanged and
+        left out. What is encoded is bounded by back-pressure: the batch being filled, this chunk, the commit made.
         """
         todo = [
             op
             for op in ops
-            if op._upload_mode == "regular"
-            and not op._should_ignore
-            and op._remote_oid is None
-            and isinstance(op.path_or_fileobj, str)
+            if op._upload_mode == "regular" and op._remote_oid is None and isinstance(op.path_or_fileobj, str)
         ]
-        size = sum(op.upload_info.size for op in todo)
-        with self.state:
-            if not todo or self.encoded_bytes + size > REGULAR_CONTENT_BYTES_BUDGET:
-                return
-            self.encoded_bytes += size
+        if not todo:
+            return
         lines = _rust.commit_file_lines([(op.path_or_fileobj, json.dumps(op.path_in_repo).encode()) for op in todo])
         for op, line in zip(todo, lines, strict=True):
-            self.encoded_lines[id(op)] = (line, op.upload_info.size)
+            self.encoded_lines[id(op)] = line
 
-    def _add_to_pending(self, op: CommitOperationAdd, transfer: Future | None, encoding: Future) -> bool:
-        """Add `op` to the batch being filled, once it has room; False if the upload was aborted meanwhile.
-
-        `transfer` sends its LFS content, `encoding` encodes its line: the commit waits for both.
-        """
+    def _add_to_pending(self, op: CommitOperationAdd, transfer: Future | None) -> bool:
+        """Add `op` to the batch being filled, once it has room; False if the upload was aborted meanwhile."""
         with self.state:
             while self._pending_is_full() and not self.abort.is_set():
                 self.state.wait(timeout=1.0)
@@ -283,8 +269,6 @@ class _UploadPipeline:
                 batch.regular_bytes += op.upload_info.size
             elif transfer is not None:
                 batch.transfers.append(transfer)
-            if not batch.encodings or batch.encodings[-1] is not encoding:  # once per chunk
-                batch.encodings.append(encoding)
             if self._pending_is_full():
                 self.state.notify_all()
             return True
@@ -298,8 +282,7 @@ class _UploadPipeline:
             or (bool(batch.ops) and time.monotonic() - batch.created_at > MAX_COMMIT_INTERVAL)
         )
 
-    def _fetch_upload_modes(self, chunk: list[CommitOperationAdd]) -> Future:
-        """Ask the Hub about `chunk`; returns the encoding of its lines ahead of their commit (`_encode_ahead`)."""
+    def _fetch_upload_modes(self, chunk: list[CommitOperationAdd]) -> None:
         try:
             _fetch_upload_modes(
                 additions=chunk,
@@ -316,8 +299,6 @@ class _UploadPipeline:
 
             e.append_to_message(_CREATE_COMMIT_NO_REPO_ERROR_MESSAGE)
             raise
-        # Queued from here, not by the coordinator: the lines get encoded even while it waits for the committer.
-        return self.encoder.submit(self._encode_ahead, chunk)
 
     def _start_transfers(self, lfs_ops: list[CommitOperationAdd]) -> dict[int, Future]:
         """Hash the LFS files, ask where to send those not stored yet, and start sending them (keyed by `id(op)`)."""
@@ -397,8 +378,8 @@ class _UploadPipeline:
                 return
 
     def _process_batch(self, batch: _Batch) -> None:
-        for transfer in batch.transfers + batch.encodings:
-            transfer.result()  # raises the transfer's (or the reading's) error
+        for transfer in batch.transfers:
+            transfer.result()  # raises the transfer's error
         for op in batch.ops:
             if op._upload_mode == "lfs":
                 op._is_uploaded = True
@@ -467,11 +448,10 @@ class _UploadPipeline:
             endpoint=self.api.endpoint,
             parent_commit=self.parent_commit if self.nb_commits == 0 else None,
             retry_on_error=True,  # safe: the commit names an explicit ref, never `create_pr=1`
-            encoded_lines={id(op): self.encoded_lines[id(op)][0] for op in ops if id(op) in self.encoded_lines},
+            encoded_lines=self.encoded_lines,
         )
-        released = sum(self.encoded_lines.pop(id(op), (b"", 0))[1] for op in ops)
-        with self.state:
-            self.encoded_bytes -= released
+        for op in ops:
+            self.encoded_lines.pop(id(op), None)
         duration = time.monotonic() - started
         self.pacer.record_success(duration, len(ops))
         self.nb_commits += 1
