@@ -16,7 +16,7 @@ import json
 import os
 import warnings
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -589,7 +589,7 @@ def _prepare_commit_payload(
         if isinstance(operation, CommitOperationAdd) and operation._upload_mode == "regular":
             content: bytes | str | _OnDisk
             if _content_on_disk and isinstance(operation.path_or_fileobj, str):
-                content = _OnDisk(operation)
+                content = _OnDisk(operation.path_or_fileobj)
             else:
                 content = operation.b64content() if _content_as_bytes else operation.b64content().decode()
             yield {
@@ -648,27 +648,22 @@ def _prepare_commit_payload(
 
 @dataclass(frozen=True)
 class _OnDisk:
-    """The content of a `file` line for `operation` (a file on disk), still to be read and encoded by `_commit_body`."""
+    """The content of a `file` line still to be read (from `path`) and base64-encoded, by `_commit_body`."""
 
-    operation: CommitOperationAdd
+    path: str
 
 
-def _commit_body(lines: Iterable[dict[str, Any]], encoded_lines: Mapping[int, bytes] | None = None) -> bytes:
+def _commit_body(lines: Iterable[dict[str, Any]]) -> bytes:
     """The NDJSON body of the commit request for `lines` (from `_prepare_commit_payload(..., _content_on_disk=True)`).
 
-    The content of files on disk is read and encoded in Rust, several files at a time and without the GIL, unless
-    `encoded_lines` already holds the operation's line (by `id(operation)`, from `_rust.commit_file_lines`); the
+    The content of files on disk is read and encoded in Rust, several files at a time and without the GIL; the
     result is byte for byte `b"".join(_encode_line(line) for line in lines)` with the content read in Python.
     """
-    encoded_lines = encoded_lines or {}
     parts: list[bytes | tuple[str, bytes]] = []
     for line in lines:
         value = line["value"]
-        content = value["content"] if line["key"] == "file" else None
-        if isinstance(content, _OnDisk):
-            ready = encoded_lines.get(id(content.operation))
-            path = content.operation.path_or_fileobj
-            parts.append(ready if ready is not None else (str(path), json.dumps(value["path"]).encode()))
+        if line["key"] == "file" and isinstance(value["content"], _OnDisk):
+            parts.append((value["content"].path, json.dumps(value["path"]).encode()))
         else:
             parts.append(_encode_line(line))
     return _rust.commit_ndjson(parts)
@@ -708,13 +703,11 @@ def _send_commit(
     create_pr: bool = False,
     hot_reload: bool = False,
     retry_on_error: bool = False,
-    encoded_lines: Mapping[int, bytes] | None = None,
 ) -> CommitInfo:
     """POST the operations (ready: modes known, LFS content stored) as one commit; `revision` is URL-quoted.
 
     With `retry_on_error`, transient failures are retried; a commit whose answer was lost would then be made
-    twice, so only callers committing to an explicit ref (never with `create_pr`) set it. `encoded_lines`: the
-    `file` lines of some operations, encoded ahead (see `_commit_body`).
+    twice, so only callers committing to an explicit ref (never with `create_pr`) set it.
     """
     endpoint = endpoint if endpoint is not None else constants.ENDPOINT
     lines = _prepare_commit_payload(
@@ -726,7 +719,7 @@ def _send_commit(
         _content_as_bytes=True,
         _content_on_disk=True,
     )
-    body = _commit_body(lines, encoded_lines)
+    body = _commit_body(lines)
     request_headers = {"Content-Type": "application/x-ndjson", **headers}
     url = f"{endpoint}/api/{repo_type}s/{repo_id}/commit/{revision}"
     params: dict[str, str] = {}

@@ -29,9 +29,6 @@ def commit_ndjson(lines: list[bytes | tuple[str | PathLike[str], bytes]], worker
     """A commit's NDJSON body: ``bytes`` lines as given, ``(local path, JSON-encoded path in repo)`` as ``file``
     lines with the file's base64 content (read in parallel, GIL released); what ``json.dumps`` would write."""
 
-def commit_file_lines(files: list[tuple[str | PathLike[str], bytes]], workers: int = 0) -> list[bytes]:
-    """The ``file`` line ``commit_ndjson`` writes for each ``(local path, JSON-encoded path in repo)``, in order."""
-
 def sha256_fd(fd: int, offset: int) -> bytes:
     """SHA-256 of the file behind ``fd`` from ``offset`` to its end, without moving its position (POSIX only)."""
 

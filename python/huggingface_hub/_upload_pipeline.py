@@ -17,7 +17,6 @@ commits get ` (part N)` appended to their message. Re-running an interrupted upl
 are found unchanged and skipped, LFS objects already stored are not sent again.
 """
 
-import json
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -161,9 +160,6 @@ class _UploadPipeline:
         # latest target. The coordinator waits while it is full (back-pressure on preparing).
         self.pending = _Batch()
         self.prepared_all = False
-        # `file` lines encoded ahead of their commit, by `id(operation)` (written by the coordinator, read and
-        # emptied by the committer: single dictionary operations, atomic).
-        self.encoded_lines: dict[int, bytes] = {}
         self.state = threading.Condition()
         self.errors: list[BaseException] = []
         self.abort = threading.Event()
@@ -231,30 +227,11 @@ class _UploadPipeline:
                 self.display.ignored(len(chunk) - len(kept))
                 lfs_ops = [op for op in kept if op._upload_mode == "lfs" and not op._is_uploaded]
                 transfers = self._start_transfers(lfs_ops)
-                self._encode_ahead(kept)
                 for op in kept:
                     if not self._add_to_pending(op, transfers.get(id(op))):
                         return
         finally:
             asking.shutdown(wait=True, cancel_futures=True)
-
-    def _encode_ahead(self, ops: list[CommitOperationAdd]) -> None:
-        """Encode the commit lines of the new regular files of `ops` now (in Rust, without the GIL), while earlier
-        commits are made, rather than on the committer's path when their commit starts.
-
-        Files already at their path in the repository are left to the commit: most are usually found unchanged and
-        left out. What is encoded is bounded by back-pressure: the batch being filled, this chunk, the commit made.
-        """
-        todo = [
-            op
-            for op in ops
-            if op._upload_mode == "regular" and op._remote_oid is None and isinstance(op.path_or_fileobj, str)
-        ]
-        if not todo:
-            return
-        lines = _rust.commit_file_lines([(op.path_or_fileobj, json.dumps(op.path_in_repo).encode()) for op in todo])
-        for op, line in zip(todo, lines, strict=True):
-            self.encoded_lines[id(op)] = line
 
     def _add_to_pending(self, op: CommitOperationAdd, transfer: Future | None) -> bool:
         """Add `op` to the batch being filled, once it has room; False if the upload was aborted meanwhile."""
@@ -448,10 +425,7 @@ class _UploadPipeline:
             endpoint=self.api.endpoint,
             parent_commit=self.parent_commit if self.nb_commits == 0 else None,
             retry_on_error=True,  # safe: the commit names an explicit ref, never `create_pr=1`
-            encoded_lines=self.encoded_lines,
         )
-        for op in ops:
-            self.encoded_lines.pop(id(op), None)
         duration = time.monotonic() - started
         self.pacer.record_success(duration, len(ops))
         self.nb_commits += 1

@@ -126,28 +126,3 @@ def test_listed_files_refuse_bad_paths_and_unreadable_files(tmp_path: Path) -> N
     with pytest.raises(FileNotFoundError) as caught:
         CommitOperationAdd._from_listed_files([("ok.txt", path), ("missing.txt", missing)])
     assert caught.value.filename == missing
-
-
-def test_lines_encoded_ahead_are_used_as_they_are(tmp_path: Path) -> None:
-    operations = [_regular(name, _on_disk(tmp_path, i, os.urandom(i * 97))) for i, name in enumerate(ODD_NAMES)]
-    ahead = operations[1::2]
-    lines = _rust.commit_file_lines([(op.path_or_fileobj, json.dumps(op.path_in_repo).encode()) for op in ahead])
-    expected = _python_body(operations, {})
-    # Each line encoded ahead is the one the body would hold ...
-    assert all(line in expected.splitlines(keepends=True) for line in lines)
-    # ... and the body made with them is the same, even once the files they came from are gone.
-    for op in ahead:
-        os.unlink(op.path_or_fileobj)
-    body = _commit_body(
-        _prepare_commit_payload(
-            operations,
-            {},
-            "msg ✓",
-            "déscription",
-            parent_commit="abc",
-            _content_as_bytes=True,
-            _content_on_disk=True,
-        ),
-        {id(op): line for op, line in zip(ahead, lines, strict=True)},
-    )
-    assert body == expected

@@ -103,27 +103,6 @@ pub fn file_line(content: &[u8], path_json: &[u8]) -> Vec<u8> {
     line
 }
 
-/// The `file` line of every `(source, path_json)` pair, sources read `workers` at a time (0: one per
-/// core), in input order. The first file that cannot be read gives its error; once `cancel` is
-/// set, [`HashError::Cancelled`].
-pub fn file_lines(
-    files: &[(&Path, &[u8])],
-    workers: usize,
-    cancel: &Cancel,
-) -> Result<Vec<Vec<u8>>, HashError> {
-    map_in_order(files, workers, cancel, |(source, path_json)| {
-        std::fs::read(source)
-            .map(|content| file_line(&content, path_json))
-            .map_err(|error| HashError::Io {
-                path: source.to_path_buf(),
-                source: error,
-            })
-    })
-    .into_iter()
-    .map(|outcome| outcome.unwrap_or(Err(HashError::Cancelled)))
-    .collect()
-}
-
 /// Read every `File` line's source (`workers` at a time, 0: one per core) and assemble the body.
 /// The first file that cannot be read gives its error; once `cancel` is set, [`HashError::Cancelled`].
 pub fn build<'a>(lines: &[Line<'a>], workers: usize, cancel: &Cancel) -> Result<Body<'a>, HashError> {
@@ -134,14 +113,26 @@ pub fn build<'a>(lines: &[Line<'a>], workers: usize, cancel: &Cancel) -> Result<
             Line::Raw(_) => None,
         })
         .collect();
-    let mut encoded = file_lines(&files, workers, cancel)?.into_iter();
-    let pieces = lines
-        .iter()
-        .map(|line| match line {
-            Line::Raw(bytes) => Piece::Borrowed(bytes),
-            Line::File { .. } => Piece::Owned(encoded.next().expect("one encoded line per file line")),
-        })
-        .collect();
+    let encoded = map_in_order(&files, workers, cancel, |(source, path_json)| {
+        std::fs::read(source)
+            .map(|content| file_line(&content, path_json))
+            .map_err(|error| HashError::Io {
+                path: source.to_path_buf(),
+                source: error,
+            })
+    });
+    let mut encoded = encoded.into_iter();
+    let mut pieces = Vec::with_capacity(lines.len());
+    for line in lines {
+        match line {
+            Line::Raw(bytes) => pieces.push(Piece::Borrowed(bytes)),
+            Line::File { .. } => match encoded.next().flatten() {
+                Some(Ok(bytes)) => pieces.push(Piece::Owned(bytes)),
+                Some(Err(error)) => return Err(error),
+                None => return Err(HashError::Cancelled),
+            },
+        }
+    }
     Ok(Body { pieces })
 }
 

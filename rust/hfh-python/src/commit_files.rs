@@ -79,34 +79,8 @@ fn commit_ndjson<'py>(
     })
 }
 
-/// The `file` line of each `(local path, JSON-encoded path in repo)` pair, files read several at a
-/// time without the GIL, in input order: what `commit_ndjson` writes for them, kept apart so that a
-/// commit's lines can be encoded ahead of it.
-#[pyfunction]
-#[pyo3(signature = (files, workers = 0))]
-fn commit_file_lines<'py>(
-    py: Python<'py>,
-    files: Vec<(PathBuf, Bound<'py, PyBytes>)>,
-    workers: usize,
-) -> PyResult<Vec<Bound<'py, PyBytes>>> {
-    let owned: Vec<(PathBuf, Vec<u8>)> = files
-        .into_iter()
-        .map(|(source, path_json)| (source, path_json.as_bytes().to_vec()))
-        .collect();
-    let lines = run_interruptible(py, |cancel| {
-        let pairs: Vec<(&std::path::Path, &[u8])> = owned
-            .iter()
-            .map(|(source, path_json)| (source.as_path(), path_json.as_slice()))
-            .collect();
-        ndjson::file_lines(&pairs, workers, cancel)
-    })?
-    .map_err(HashErrorPy)?;
-    Ok(lines.iter().map(|line| PyBytes::new(py, line)).collect())
-}
-
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(read_file_heads, m)?)?;
     m.add_function(wrap_pyfunction!(commit_ndjson, m)?)?;
-    m.add_function(wrap_pyfunction!(commit_file_lines, m)?)?;
     Ok(())
 }
