@@ -1,6 +1,6 @@
 """Type stubs of the Rust extension module ``huggingface_hub._rust`` (built from rust/hfh-python)."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -20,12 +20,10 @@ def hash_file(path: str | PathLike[str], algorithm: str = "sha256") -> bytes:
 def hash_files(paths: list[str | PathLike[str]], algorithm: str = "sha256", workers: int = 0) -> list[bytes]:
     """Digests of many files hashed in parallel (``workers=0``: one thread per core), in input order."""
 
-def read_file_heads(
-    paths: list[str | PathLike[str]], max_len: int = 512, workers: int = 0
-) -> list[tuple[int, bytes]]:
+def read_file_heads(paths: list[str | PathLike[str]], max_len: int = 512, workers: int = 0) -> list[tuple[int, bytes]]:
     """``(size, first max_len bytes)`` of many files, read in parallel with the GIL released, in input order."""
 
-def commit_ndjson(lines: list[bytes | tuple[str | PathLike[str], bytes]], workers: int = 0) -> bytes:
+def commit_ndjson(lines: Sequence[bytes | tuple[str | PathLike[str], bytes]], workers: int = 0) -> bytes:
     """A commit's NDJSON body: ``bytes`` lines as given, ``(local path, JSON-encoded path in repo)`` as ``file``
     lines with the file's base64 content (read in parallel, GIL released); what ``json.dumps`` would write."""
 

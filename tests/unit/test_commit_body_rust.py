@@ -55,7 +55,7 @@ def _rust_body(operations, files_to_copy) -> bytes:
 
 
 def test_body_of_files_on_disk_equals_json_dumps(tmp_path: Path) -> None:
-    contents = [b"", b"a", b"ab", b"abc", bytes(range(256)) * 16, os.urandom(100_003), b"\n\x00\"\\"]
+    contents = [b"", b"a", b"ab", b"abc", bytes(range(256)) * 16, os.urandom(100_003), b'\n\x00"\\']
     operations: list = [CommitOperationDelete("old/"), CommitOperationDelete("gone.txt")]
     for index, content in enumerate(contents):
         name = ODD_NAMES[index % len(ODD_NAMES)]

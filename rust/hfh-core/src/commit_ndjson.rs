@@ -105,7 +105,11 @@ pub fn file_line(content: &[u8], path_json: &[u8]) -> Vec<u8> {
 
 /// Read every `File` line's source (`workers` at a time, 0: one per core) and assemble the body.
 /// The first file that cannot be read gives its error; once `cancel` is set, [`HashError::Cancelled`].
-pub fn build<'a>(lines: &[Line<'a>], workers: usize, cancel: &Cancel) -> Result<Body<'a>, HashError> {
+pub fn build<'a>(
+    lines: &[Line<'a>],
+    workers: usize,
+    cancel: &Cancel,
+) -> Result<Body<'a>, HashError> {
     let files: Vec<(&Path, &[u8])> = lines
         .iter()
         .filter_map(|line| match line {
@@ -159,7 +163,10 @@ mod tests {
         for (content, encoded) in [(&b"a"[..], "YQ=="), (b"ab", "YWI="), (b"abc", "YWJj")] {
             let line = file_line(content, b"\"p\"");
             let text = String::from_utf8(line).unwrap();
-            assert!(text.contains(&format!("\"content\": \"{encoded}\"")), "{text}");
+            assert!(
+                text.contains(&format!("\"content\": \"{encoded}\"")),
+                "{text}"
+            );
         }
     }
 

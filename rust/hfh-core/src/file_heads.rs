@@ -96,8 +96,6 @@ mod tests {
         cancel.cancel();
         let paths = vec![PathBuf::from("a"), PathBuf::from("b")];
         let heads = read_heads(&paths, 512, 2, &cancel);
-        assert!(heads
-            .iter()
-            .all(|h| matches!(h, Err(HashError::Cancelled))));
+        assert!(heads.iter().all(|h| matches!(h, Err(HashError::Cancelled))));
     }
 }

@@ -93,7 +93,12 @@ where
 /// Run `work` on every item with `workers` threads (0 means one per core), results in input
 /// order. Items are taken in order, for work whose cost does not depend much on the item (small
 /// files). Once `cancel` is set, items not yet started come back as `None`.
-pub fn map_in_order<I, T, F>(items: &[I], workers: usize, cancel: &Cancel, work: F) -> Vec<Option<T>>
+pub fn map_in_order<I, T, F>(
+    items: &[I],
+    workers: usize,
+    cancel: &Cancel,
+    work: F,
+) -> Vec<Option<T>>
 where
     I: Sync,
     T: Send,
