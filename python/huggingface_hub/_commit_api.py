@@ -65,6 +65,9 @@ UploadMode = Literal["lfs", "regular"]
 # Objects per LFS batch request (and files per preupload request).
 UPLOAD_BATCH_MAX_NUM_FILES = 256
 
+# Bytes of whole files kept in memory when a folder is listed (its small files are then read once, not twice).
+LISTED_CONTENT_BUDGET = 64 * 1024 * 1024
+
 
 @dataclass
 class CommitOperationDelete:
@@ -208,16 +211,18 @@ class CommitOperationAdd:
 
         The same objects the constructor builds, without checking again what the listing established, and with the
         size and sample of every file read in one parallel pass in Rust: one open, stat and read per file is most of
-        the preparation of a folder of many small files.
+        the preparation of a folder of many small files. While at it, the whole content of files is kept, up to
+        `LISTED_CONTENT_BUDGET` bytes in all: a regular file's commit then sends it without opening the file again.
         """
         path_in_repos = [_validate_path_in_repo(path_in_repo) for path_in_repo, _ in files]
-        heads = _rust.read_file_heads([path for _, path in files], 512)
+        heads = _rust.read_file_heads([path for _, path in files], 512, LISTED_CONTENT_BUDGET)
         operations = []
-        for path_in_repo, (_, path), (size, sample) in zip(path_in_repos, files, heads, strict=True):
+        for path_in_repo, (_, path), (size, sample, content) in zip(path_in_repos, files, heads, strict=True):
             operation = cls.__new__(cls)
             operation.path_in_repo = path_in_repo
             operation.path_or_fileobj = path
             operation.upload_info = UploadInfo(size=size, sample=sample, source_path=path)
+            operation.upload_info._content = content
             operation._upload_mode = None
             operation._should_ignore = None
             operation._remote_oid = None
@@ -573,7 +578,8 @@ def _prepare_commit_payload(
     Additions excluded by `.gitignore` are left out. Copies become `file` lines (regular files, with their
     downloaded content) or `lfsFile` lines (LFS files, by sha256, without size). With `_content_as_bytes`, the
     base64 content of `file` lines stays `bytes` (for `_encode_line`, which writes it without re-scanning it); with
-    `_content_on_disk` too, the content of a file on disk is not read but left as an `_OnDisk` for `_commit_body`.
+    `_content_on_disk` too, the content of a file on disk is not read but left as an `_OnDisk` for `_commit_body`
+    (unless it was kept in memory when its folder was listed).
     """
     header: dict[str, Any] = {"summary": commit_message, "description": commit_description or ""}
     if parent_commit is not None:
@@ -588,7 +594,9 @@ def _prepare_commit_payload(
             continue
         if isinstance(operation, CommitOperationAdd) and operation._upload_mode == "regular":
             content: bytes | str | _OnDisk
-            if _content_on_disk and isinstance(operation.path_or_fileobj, str):
+            if _content_on_disk and operation.upload_info._content is not None:
+                content = base64.b64encode(operation.upload_info._content)  # kept when its folder was listed
+            elif _content_on_disk and isinstance(operation.path_or_fileobj, str):
                 content = _OnDisk(operation.path_or_fileobj)
             else:
                 content = operation.b64content() if _content_as_bytes else operation.b64content().decode()

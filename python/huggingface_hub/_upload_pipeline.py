@@ -223,6 +223,9 @@ class _UploadPipeline:
                     return
                 answers[index].result()  # raises the request's error
                 self.display.prepared(len(chunk))
+                for op in chunk:
+                    if op._should_ignore or op._upload_mode != "regular":
+                        op.upload_info._content = None  # kept for a commit that will not send it
                 kept = [op for op in chunk if not op._should_ignore]
                 self.display.ignored(len(chunk) - len(kept))
                 lfs_ops = [op for op in kept if op._upload_mode == "lfs" and not op._is_uploaded]
@@ -431,6 +434,7 @@ class _UploadPipeline:
         self.nb_commits += 1
         for op in ops:
             op._is_committed = True
+            op.upload_info._content = None  # sent: no need to keep it
         self.display.committed(len(ops))
         logger.debug(f"Committed {len(ops)} file(s) in {duration:.1f}s: {self.last_commit_info.commit_url}")
 

@@ -99,10 +99,12 @@ def test_missing_file_raises_file_not_found_naming_it(tmp_path: Path) -> None:
 def test_file_heads_equal_upload_info_from_path(tmp_path: Path) -> None:
     sizes = [0, 1, 511, 512, 513, 70_000]
     paths = [_on_disk(tmp_path, index, os.urandom(size)) for index, size in enumerate(sizes)]
-    heads = _rust.read_file_heads(paths, 512)
-    for path, (size, sample) in zip(paths, heads, strict=True):
-        info = UploadInfo.from_path(path)
-        assert (size, sample) == (info.size, info.sample)
+    for budget in (0, 1 << 20):
+        heads = _rust.read_file_heads(paths, 512, budget)
+        for path, (size, sample, content) in zip(paths, heads, strict=True):
+            info = UploadInfo.from_path(path)
+            assert (size, sample) == (info.size, info.sample)
+            assert content == (Path(path).read_bytes() if budget else None)
 
 
 def test_listed_files_read_in_bulk_equal_constructed_ones(tmp_path: Path) -> None:
@@ -126,3 +128,34 @@ def test_listed_files_refuse_bad_paths_and_unreadable_files(tmp_path: Path) -> N
     with pytest.raises(FileNotFoundError) as caught:
         CommitOperationAdd._from_listed_files([("ok.txt", path), ("missing.txt", missing)])
     assert caught.value.filename == missing
+
+
+def test_listed_small_files_are_read_once(tmp_path: Path) -> None:
+    contents = [os.urandom(size) for size in (0, 10, 600, 3000)]
+    files = [
+        (f"d/{name}", _on_disk(tmp_path, i, content))
+        for i, (name, content) in enumerate(zip(ODD_NAMES[:4], contents, strict=True))
+    ]
+    listed = CommitOperationAdd._from_listed_files(files)
+    assert [op.upload_info._content for op in listed] == contents
+    for op in listed:
+        op._upload_mode = "regular"
+    expected = _python_body(listed, {})
+    # The commit sends what was read with the samples: the files are not opened again.
+    for _, path in files:
+        os.unlink(path)
+    assert _rust_body(listed, {}) == expected
+
+
+def test_listed_content_stays_within_its_budget(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from huggingface_hub import _commit_api
+
+    monkeypatch.setattr(_commit_api, "LISTED_CONTENT_BUDGET", 1000)
+    files = [(f"f{i}", _on_disk(tmp_path, i, os.urandom(size))) for i, size in enumerate((400, 400, 400, 100))]
+    listed = CommitOperationAdd._from_listed_files(files)
+    kept = [op.upload_info._content is not None for op in listed]
+    assert sum(op.upload_info.size for op, keep in zip(listed, kept, strict=True) if keep) <= 1000
+    assert kept.count(False) >= 1
+    for op in listed:
+        op._upload_mode = "regular"
+    assert _rust_body(listed, {}) == _python_body(listed, {})

@@ -11,24 +11,30 @@ use pyo3::types::PyBytes;
 use crate::errors::HashErrorPy;
 use crate::interrupt::run_interruptible;
 
-/// `(size, first max_len bytes)` of every file, in input order; the first unreadable file raises
-/// its `OSError`.
+/// `(size, sample, whole content)` as Python receives it.
+type FileHeadPy<'py> = (u64, Bound<'py, PyBytes>, Option<Bound<'py, PyBytes>>);
+
+/// `(size, first max_len bytes, whole content or None)` of every file, in input order; whole
+/// contents are kept for files while their sizes add up to at most `whole_budget` bytes. The first
+/// unreadable file raises its `OSError`.
 #[pyfunction]
-#[pyo3(signature = (paths, max_len = 512, workers = 0))]
+#[pyo3(signature = (paths, max_len = 512, whole_budget = 0, workers = 0))]
 fn read_file_heads<'py>(
     py: Python<'py>,
     paths: Vec<PathBuf>,
     max_len: usize,
+    whole_budget: u64,
     workers: usize,
-) -> PyResult<Vec<(u64, Bound<'py, PyBytes>)>> {
+) -> PyResult<Vec<FileHeadPy<'py>>> {
     let heads = run_interruptible(py, |cancel| {
-        file_heads::read_heads(&paths, max_len, workers, cancel)
+        file_heads::read_heads(&paths, max_len, whole_budget, workers, cancel)
     })?;
     heads
         .into_iter()
         .map(|head| {
             let head = head.map_err(HashErrorPy)?;
-            Ok((head.size, PyBytes::new(py, &head.sample)))
+            let content = head.content.map(|content| PyBytes::new(py, &content));
+            Ok((head.size, PyBytes::new(py, &head.sample), content))
         })
         .collect()
 }
