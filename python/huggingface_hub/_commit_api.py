@@ -578,8 +578,8 @@ def _prepare_commit_payload(
     Additions excluded by `.gitignore` are left out. Copies become `file` lines (regular files, with their
     downloaded content) or `lfsFile` lines (LFS files, by sha256, without size). With `_content_as_bytes`, the
     base64 content of `file` lines stays `bytes` (for `_encode_line`, which writes it without re-scanning it); with
-    `_content_on_disk` too, the content of a file on disk is not read but left as an `_OnDisk` for `_commit_body`
-    (unless it was kept in memory when its folder was listed).
+    `_content_on_disk` too, the content of a file on disk (or kept in memory when its folder was listed) is not
+    read nor encoded but left as an `_Unencoded` for `_commit_body`.
     """
     header: dict[str, Any] = {"summary": commit_message, "description": commit_description or ""}
     if parent_commit is not None:
@@ -593,11 +593,11 @@ def _prepare_commit_payload(
             nb_ignored += 1
             continue
         if isinstance(operation, CommitOperationAdd) and operation._upload_mode == "regular":
-            content: bytes | str | _OnDisk
+            content: bytes | str | _Unencoded
             if _content_on_disk and operation.upload_info._content is not None:
-                content = base64.b64encode(operation.upload_info._content)  # kept when its folder was listed
+                content = _Unencoded(operation.upload_info._content)  # kept when its folder was listed
             elif _content_on_disk and isinstance(operation.path_or_fileobj, str):
-                content = _OnDisk(operation.path_or_fileobj)
+                content = _Unencoded(operation.path_or_fileobj)
             else:
                 content = operation.b64content() if _content_as_bytes else operation.b64content().decode()
             yield {
@@ -655,23 +655,24 @@ def _prepare_commit_payload(
 
 
 @dataclass(frozen=True)
-class _OnDisk:
-    """The content of a `file` line still to be read (from `path`) and base64-encoded, by `_commit_body`."""
+class _Unencoded:
+    """The content of a `file` line still to be base64-encoded by `_commit_body`: the path of the file holding it
+    (read then), or the content itself."""
 
-    path: str
+    source: str | bytes
 
 
 def _commit_body(lines: Iterable[dict[str, Any]]) -> bytes:
     """The NDJSON body of the commit request for `lines` (from `_prepare_commit_payload(..., _content_on_disk=True)`).
 
-    The content of files on disk is read and encoded in Rust, several files at a time and without the GIL; the
-    result is byte for byte `b"".join(_encode_line(line) for line in lines)` with the content read in Python.
+    Contents are read (from disk) and encoded in Rust, several files at a time and without the GIL; the result is
+    byte for byte `b"".join(_encode_line(line) for line in lines)` with the content read and encoded in Python.
     """
-    parts: list[bytes | tuple[str, bytes]] = []
+    parts: list[bytes | tuple[str | bytes, bytes]] = []
     for line in lines:
         value = line["value"]
-        if line["key"] == "file" and isinstance(value["content"], _OnDisk):
-            parts.append((value["content"].path, json.dumps(value["path"]).encode()))
+        if line["key"] == "file" and isinstance(value["content"], _Unencoded):
+            parts.append((value["content"].source, json.dumps(value["path"]).encode()))
         else:
             parts.append(_encode_line(line))
     return _rust.commit_ndjson(parts)

@@ -26,9 +26,9 @@ def read_file_heads(
     """``(size, first max_len bytes, whole content or None)`` of many files, read in parallel with the GIL released,
     in input order; whole contents are kept while their sizes add up to at most ``whole_budget`` bytes."""
 
-def commit_ndjson(lines: Sequence[bytes | tuple[str | PathLike[str], bytes]], workers: int = 0) -> bytes:
-    """A commit's NDJSON body: ``bytes`` lines as given, ``(local path, JSON-encoded path in repo)`` as ``file``
-    lines with the file's base64 content (read in parallel, GIL released); what ``json.dumps`` would write."""
+def commit_ndjson(lines: Sequence[bytes | tuple[str | bytes | PathLike[str], bytes]], workers: int = 0) -> bytes:
+    """A commit's NDJSON body: ``bytes`` lines as given, ``(content or local path, JSON-encoded path in repo)`` as
+    ``file`` lines with the base64 content (files read in parallel, GIL released); what ``json.dumps`` would write."""
 
 def sha256_fd(fd: int, offset: int) -> bytes:
     """SHA-256 of the file behind ``fd`` from ``offset`` to its end, without moving its position (POSIX only)."""

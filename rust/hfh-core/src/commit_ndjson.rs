@@ -36,6 +36,11 @@ pub enum Line<'a> {
         source: &'a Path,
         path_json: &'a [u8],
     },
+    /// A `file` line with `content` (already read), for `path_json`.
+    Content {
+        content: &'a [u8],
+        path_json: &'a [u8],
+    },
 }
 
 /// The body, as pieces to write one after the other.
@@ -110,27 +115,26 @@ pub fn build<'a>(
     workers: usize,
     cancel: &Cancel,
 ) -> Result<Body<'a>, HashError> {
-    let files: Vec<(&Path, &[u8])> = lines
+    let to_encode: Vec<&Line<'a>> = lines
         .iter()
-        .filter_map(|line| match line {
-            Line::File { source, path_json } => Some((*source, *path_json)),
-            Line::Raw(_) => None,
-        })
+        .filter(|line| !matches!(line, Line::Raw(_)))
         .collect();
-    let encoded = map_in_order(&files, workers, cancel, |(source, path_json)| {
-        std::fs::read(source)
+    let encoded = map_in_order(&to_encode, workers, cancel, |line| match **line {
+        Line::File { source, path_json } => std::fs::read(source)
             .map(|content| file_line(&content, path_json))
             .map_err(|error| HashError::Io {
                 path: source.to_path_buf(),
                 source: error,
-            })
+            }),
+        Line::Content { content, path_json } => Ok(file_line(content, path_json)),
+        Line::Raw(_) => unreachable!("raw lines are not encoded"),
     });
     let mut encoded = encoded.into_iter();
     let mut pieces = Vec::with_capacity(lines.len());
     for line in lines {
         match line {
             Line::Raw(bytes) => pieces.push(Piece::Borrowed(bytes)),
-            Line::File { .. } => match encoded.next().flatten() {
+            Line::File { .. } | Line::Content { .. } => match encoded.next().flatten() {
                 Some(Ok(bytes)) => pieces.push(Piece::Owned(bytes)),
                 Some(Err(error)) => return Err(error),
                 None => return Err(HashError::Cancelled),
@@ -191,6 +195,10 @@ mod tests {
                 lines.push(Line::Raw(b"{\"key\": \"deletedFile\"}\n"));
             }
         }
+        lines.push(Line::Content {
+            content: b"in memory",
+            path_json: b"\"m\"",
+        });
         let body = build(&lines, 4, &Cancel::new()).unwrap();
         let mut expected = header.clone();
         for (i, name) in names.iter().enumerate() {
@@ -199,6 +207,7 @@ mod tests {
                 expected.extend_from_slice(b"{\"key\": \"deletedFile\"}\n");
             }
         }
+        expected.extend(file_line(b"in memory", b"\"m\""));
         assert_eq!(body.len(), expected.len());
         assert_eq!(body.to_vec(), expected);
     }

@@ -43,13 +43,16 @@ fn read_file_heads<'py>(
 enum LineArg<'py> {
     /// A ready-made line.
     Raw(Bound<'py, PyBytes>),
+    /// `(content, path in the repository as a JSON string literal)`: a `file` line.
+    Content(Bound<'py, PyBytes>, Bound<'py, PyBytes>),
     /// `(file to read, path in the repository as a JSON string literal)`: a `file` line.
     File(PathBuf, Bound<'py, PyBytes>),
 }
 
 /// The NDJSON body of a commit: ready-made lines (`bytes`) and `file` lines for
-/// `(local path, JSON-encoded path in repo)` tuples, whose content is read and base64-encoded
-/// here, several files at a time. Byte for byte what `json.dumps` of each line would give.
+/// `(content or local path, JSON-encoded path in repo)` tuples, whose content is read and
+/// base64-encoded here, several files at a time. Byte for byte what `json.dumps` of each line
+/// would give.
 #[pyfunction]
 #[pyo3(signature = (lines, workers = 0))]
 fn commit_ndjson<'py>(
@@ -57,28 +60,24 @@ fn commit_ndjson<'py>(
     lines: Vec<LineArg<'py>>,
     workers: usize,
 ) -> PyResult<Bound<'py, PyBytes>> {
-    // Owned copies: the work runs without the GIL. Lines other than file contents are small.
-    let owned: Vec<(Option<PathBuf>, Vec<u8>)> = lines
-        .into_iter()
+    // Borrowed straight from the `bytes` objects, which `lines` keeps alive (and immutable) while
+    // the work runs without the GIL.
+    let borrowed: Vec<Line<'_>> = lines
+        .iter()
         .map(|line| match line {
-            LineArg::Raw(bytes) => (None, bytes.as_bytes().to_vec()),
-            LineArg::File(source, path_json) => (Some(source), path_json.as_bytes().to_vec()),
+            LineArg::Raw(bytes) => Line::Raw(bytes.as_bytes()),
+            LineArg::Content(content, path_json) => Line::Content {
+                content: content.as_bytes(),
+                path_json: path_json.as_bytes(),
+            },
+            LineArg::File(source, path_json) => Line::File {
+                source,
+                path_json: path_json.as_bytes(),
+            },
         })
         .collect();
-    let body = run_interruptible(py, |cancel| {
-        let lines: Vec<Line<'_>> = owned
-            .iter()
-            .map(|(source, bytes)| match source {
-                Some(source) => Line::File {
-                    source,
-                    path_json: bytes,
-                },
-                None => Line::Raw(bytes),
-            })
-            .collect();
-        ndjson::build(&lines, workers, cancel)
-    })?
-    .map_err(HashErrorPy)?;
+    let body = run_interruptible(py, |cancel| ndjson::build(&borrowed, workers, cancel))?
+        .map_err(HashErrorPy)?;
     PyBytes::new_with(py, body.len(), |buffer| {
         body.write_into(buffer);
         Ok(())
