@@ -379,6 +379,7 @@ class _UploadPipeline:
             ):
                 logger.debug(f"Skipping commit for '{op.path_in_repo}' (file unchanged).")
                 self.display.skipped(1)
+                op.upload_info._content = None  # not sent: no need to keep it
             else:
                 changed.append(op)
         if changed or (self.nb_commits == 0 and self.delete_operations):
