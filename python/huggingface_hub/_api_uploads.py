@@ -204,9 +204,9 @@ class UploadsMixin:
         except `.gitattributes` and files being uploaded.
 
         Uploads are streamed: LFS files are sent while the rest of the folder is still being checked with the Hub,
-        and large folders are committed in several commits (about 250 files each, adapted to how long commits
-        take; later ones get a ` (part N)` suffix on their message). Re-running an interrupted upload resumes it:
-        files already committed are skipped. A `.gitignore` at the root of the uploaded files is applied by the Hub.
+        and folders of more than 1,000 files are committed in several commits (250 files first, then as many as
+        the measured commit rate allows, at most 1,000; later ones get a ` (part N)` suffix on their message).
+        Re-running an interrupted upload resumes it: files already committed are skipped. A `.gitignore` at the root of the uploaded files is applied by the Hub.
 
         Args:
             repo_id (`str`):
@@ -460,10 +460,9 @@ class UploadsMixin:
                 repo_type=repo_type,
                 token=token,
             )
-        return [
-            CommitOperationAdd._from_listed_file(prefix + relative, relative_to_absolute[relative])
-            for relative in selected
-        ]
+        return CommitOperationAdd._from_listed_files(
+            [(prefix + relative, relative_to_absolute[relative]) for relative in selected]
+        )
 
 
 def _list_files(folder: str) -> list[tuple[str, str]]:

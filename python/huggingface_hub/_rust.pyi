@@ -1,6 +1,6 @@
 """Type stubs of the Rust extension module ``huggingface_hub._rust`` (built from rust/hfh-python)."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,16 @@ def hash_file(path: str | PathLike[str], algorithm: str = "sha256") -> bytes:
 
 def hash_files(paths: list[str | PathLike[str]], algorithm: str = "sha256", workers: int = 0) -> list[bytes]:
     """Digests of many files hashed in parallel (``workers=0``: one thread per core), in input order."""
+
+def read_file_heads(
+    paths: list[str | PathLike[str]], max_len: int = 512, whole_budget: int = 0, workers: int = 0
+) -> list[tuple[int, bytes, bytes | None]]:
+    """``(size, first max_len bytes, whole content or None)`` of many files, read in parallel with the GIL released,
+    in input order; whole contents are kept while their sizes add up to at most ``whole_budget`` bytes."""
+
+def commit_ndjson(lines: Sequence[bytes | tuple[str | bytes | PathLike[str], bytes]], workers: int = 0) -> bytes:
+    """A commit's NDJSON body: ``bytes`` lines as given, ``(content or local path, JSON-encoded path in repo)`` as
+    ``file`` lines with the base64 content (files read in parallel, GIL released); what ``json.dumps`` would write."""
 
 def sha256_fd(fd: int, offset: int) -> bytes:
     """SHA-256 of the file behind ``fd`` from ``offset`` to its end, without moving its position (POSIX only)."""

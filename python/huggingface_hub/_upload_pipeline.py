@@ -3,10 +3,11 @@
 Two threads cooperate:
 
 - the **coordinator** (the caller's thread) goes through the files 256 at a time: it asks the Hub how each is
-  stored (preupload, the next chunks' questions already in flight), hashes the LFS ones in one parallel pass in Rust, gets their upload URLs from the LFS batch
-  API and hands the transfers to a pool of upload workers, then moves on without waiting for them. Files are
-  grouped into batches, each destined to one commit;
-- the **committer** takes batches in order (a queue of one batch gives back-pressure), waits for the batch's
+  stored (preupload; the next chunks' questions already in flight), hashes the LFS ones in one parallel pass in
+  Rust, gets their upload URLs from the LFS batch API and hands the transfers to a pool of upload workers, then
+  moves on without waiting for them. Files go into the batch being filled, which waits for the committer once full
+  (back-pressure);
+- the **committer** takes the batch being filled when it is full (or when everything is prepared), waits for its
   transfers, leaves out files identical to the remote ones and makes the commit. While a batch is committed, the
   next one is already being prepared and uploaded.
 
@@ -16,7 +17,6 @@ commits get ` (part N)` appended to their message. Re-running an interrupted upl
 are found unchanged and skipped, LFS objects already stored are not sent again.
 """
 
-import queue
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -25,7 +25,7 @@ from urllib.parse import quote
 
 import requests
 
-from . import constants
+from . import _rust, constants
 from ._commit_api import (
     UPLOAD_BATCH_MAX_NUM_FILES,
     CommitOperationAdd,
@@ -65,24 +65,44 @@ UPLOAD_WORKERS = 5
 # Commit failures that a smaller commit may avoid (a slow commit cut off, an overloaded server).
 _SIZE_RELATED_STATUSES = {408, 413, 429, 500, 502, 503, 504}
 
-_END = object()  # queued after the last batch
+# The next commit is sized so that, at the rate of the last one, it would take at most this share of
+# `TARGET_COMMIT_DURATION`: commit times are neither steady nor proportional to their size.
+RATE_SAFETY_FACTOR = 4
 
 
 class _CommitPacer:
-    """Number of files per commit, kept where commits finish within `TARGET_COMMIT_DURATION`."""
+    """Number of files per commit, kept where commits finish well within `TARGET_COMMIT_DURATION`.
 
-    def __init__(self) -> None:
+    Starts at `COMMIT_SIZE_SCALE[INITIAL_COMMIT_SIZE_INDEX]` files, or at the first size of the scale holding every
+    file when the whole upload fits the top of the scale (one commit, as a plain `create_commit` would make). After a
+    full-size commit, grows at least one step, and as far as the measured rate allows (`RATE_SAFETY_FACTOR`); after
+    a slow or failed commit, shrinks one step.
+    """
+
+    def __init__(self, total_files: int) -> None:
         self._index = INITIAL_COMMIT_SIZE_INDEX
+        if total_files <= COMMIT_SIZE_SCALE[-1]:
+            fitting = next(index for index, size in enumerate(COMMIT_SIZE_SCALE) if size >= total_files)
+            self._index = max(self._index, fitting)
 
     @property
     def target(self) -> int:
         return COMMIT_SIZE_SCALE[self._index]
 
     def record_success(self, duration: float, nb_files: int) -> None:
-        if duration < TARGET_COMMIT_DURATION and nb_files >= self.target:
-            self._index = min(self._index + 1, len(COMMIT_SIZE_SCALE) - 1)
-        elif duration > TARGET_COMMIT_DURATION:
+        if duration > TARGET_COMMIT_DURATION:
             self._index = max(self._index - 1, 0)
+            return
+        if nb_files < self.target:
+            return  # a smaller commit (end of the upload, byte budget) says little about larger ones
+        per_file = duration / nb_files
+        index = min(self._index + 1, len(COMMIT_SIZE_SCALE) - 1)
+        while (
+            index + 1 < len(COMMIT_SIZE_SCALE)
+            and COMMIT_SIZE_SCALE[index + 1] * per_file * RATE_SAFETY_FACTOR <= TARGET_COMMIT_DURATION
+        ):
+            index += 1
+        self._index = index
 
     def record_failure(self) -> None:
         self._index = max(self._index - 1, 0)
@@ -134,8 +154,13 @@ class _UploadPipeline:
 
         self.nb_commits = 0
         self.last_commit_info: CommitInfo | None = None
-        self.pacer = _CommitPacer()
-        self.batches: queue.Queue = queue.Queue(maxsize=1)
+        self.pacer = _CommitPacer(len(add_operations))
+        # The batch being filled by the coordinator, taken whole by the committer once full (or once everything
+        # is prepared). Taken, not handed over: a batch's size is settled when its commit starts, by the pacer's
+        # latest target. The coordinator waits while it is full (back-pressure on preparing).
+        self.pending = _Batch()
+        self.prepared_all = False
+        self.state = threading.Condition()
         self.errors: list[BaseException] = []
         self.abort = threading.Event()
         self.uploader = ThreadPoolExecutor(max_workers=UPLOAD_WORKERS, thread_name_prefix="hf-upload")
@@ -156,11 +181,12 @@ class _UploadPipeline:
         try:
             self._coordinator_loop()
         except BaseException:
-            self.abort.set()
+            self._abort()
             raise
         finally:
-            if not self.abort.is_set():
-                self.batches.put(_END)
+            with self.state:
+                self.prepared_all = True
+                self.state.notify_all()
             committer.join()
             self.uploader.shutdown(wait=not self.abort.is_set(), cancel_futures=True)
             self.display.close()
@@ -174,6 +200,11 @@ class _UploadPipeline:
             raise self.errors[0]
         return self._final_commit_info()
 
+    def _abort(self) -> None:
+        with self.state:
+            self.abort.set()
+            self.state.notify_all()
+
     # Coordinator.
 
     def _coordinator_loop(self) -> None:
@@ -181,38 +212,55 @@ class _UploadPipeline:
             self.add_operations[start : start + UPLOAD_BATCH_MAX_NUM_FILES]
             for start in range(0, len(self.add_operations), UPLOAD_BATCH_MAX_NUM_FILES)
         ]
-        # The Hub's answers for the next chunks are requested while this one is handled.
+        # Every chunk is queued at once: `PREUPLOAD_CONCURRENCY` requests stay in flight, in order, even while this
+        # thread waits for the committer (the answers are a few fields per file; waiting for them would leave the
+        # committer without work once it catches up).
         asking = ThreadPoolExecutor(max_workers=PREUPLOAD_CONCURRENCY, thread_name_prefix="hf-preupload")
-        answers = [asking.submit(self._fetch_upload_modes, chunk) for chunk in chunks[:PREUPLOAD_CONCURRENCY]]
-        batch = _Batch()
+        answers = [asking.submit(self._fetch_upload_modes, chunk) for chunk in chunks]
         try:
             for index, chunk in enumerate(chunks):
                 if self.abort.is_set():
                     return
                 answers[index].result()  # raises the request's error
-                if index + PREUPLOAD_CONCURRENCY < len(chunks):
-                    answers.append(asking.submit(self._fetch_upload_modes, chunks[index + PREUPLOAD_CONCURRENCY]))
                 self.display.prepared(len(chunk))
+                for op in chunk:
+                    if op._should_ignore or op._upload_mode != "regular":
+                        op.upload_info._content = None  # kept for a commit that will not send it
                 kept = [op for op in chunk if not op._should_ignore]
                 self.display.ignored(len(chunk) - len(kept))
                 lfs_ops = [op for op in kept if op._upload_mode == "lfs" and not op._is_uploaded]
                 transfers = self._start_transfers(lfs_ops)
                 for op in kept:
-                    batch.ops.append(op)
-                    if op._upload_mode == "regular":
-                        batch.regular_bytes += op.upload_info.size
-                    elif id(op) in transfers:
-                        batch.transfers.append(transfers[id(op)])
-                    if (
-                        len(batch.ops) >= self.pacer.target
-                        or batch.regular_bytes >= REGULAR_CONTENT_BYTES_BUDGET
-                        or time.monotonic() - batch.created_at > MAX_COMMIT_INTERVAL
-                    ):
-                        self._enqueue(batch)
-                        batch = _Batch()
-            self._enqueue(batch)
+                    if not self._add_to_pending(op, transfers.get(id(op))):
+                        return
         finally:
             asking.shutdown(wait=True, cancel_futures=True)
+
+    def _add_to_pending(self, op: CommitOperationAdd, transfer: Future | None) -> bool:
+        """Add `op` to the batch being filled, once it has room; False if the upload was aborted meanwhile."""
+        with self.state:
+            while self._pending_is_full() and not self.abort.is_set():
+                self.state.wait(timeout=1.0)
+            if self.abort.is_set():
+                return False
+            batch = self.pending
+            batch.ops.append(op)
+            if op._upload_mode == "regular":
+                batch.regular_bytes += op.upload_info.size
+            elif transfer is not None:
+                batch.transfers.append(transfer)
+            if self._pending_is_full():
+                self.state.notify_all()
+            return True
+
+    def _pending_is_full(self) -> bool:
+        """Whether the batch being filled is ready for its commit (called with `state` held)."""
+        batch = self.pending
+        return (
+            len(batch.ops) >= self.pacer.target
+            or batch.regular_bytes >= REGULAR_CONTENT_BYTES_BUDGET
+            or (bool(batch.ops) and time.monotonic() - batch.created_at > MAX_COMMIT_INTERVAL)
+        )
 
     def _fetch_upload_modes(self, chunk: list[CommitOperationAdd]) -> None:
         try:
@@ -285,35 +333,29 @@ class _UploadPipeline:
             raise RuntimeError(f"Error while uploading '{op.path_in_repo}' to the Hub.") from exc
         self.display.lfs_uploaded(1)
 
-    def _enqueue(self, batch: _Batch) -> None:
-        if not batch.ops and not (self.nb_commits == 0 and self.delete_operations):
-            return
-        while not self.abort.is_set():  # blocks while a batch is waiting: back-pressure on preparing
-            try:
-                self.batches.put(batch, timeout=1.0)
-                return
-            except queue.Full:
-                continue
-
     # Committer.
 
     def _committer_loop(self) -> None:
         while True:
-            try:
-                batch = self.batches.get(timeout=0.5)
-            except queue.Empty:
+            with self.state:
+                while not (self._pending_is_full() or self.prepared_all or self.abort.is_set()):
+                    self.state.wait(timeout=0.5)  # also notices a batch growing too old
                 if self.abort.is_set():
                     return
-                continue
-            if batch is _END:
+                batch, self.pending = self.pending, _Batch()
+                last = self.prepared_all
+                self.state.notify_all()  # room again for the coordinator
+            if batch.ops or (self.nb_commits == 0 and self.delete_operations):
+                try:
+                    self._process_batch(batch)
+                except BaseException as e:
+                    self.errors.append(e)
+                    self._abort()
+                    return
+                with self.state:
+                    self.state.notify_all()  # the pacer's target may have grown: the batch being filled has room
+            if last:
                 return
-            if self.abort.is_set():
-                continue
-            try:
-                self._process_batch(batch)
-            except BaseException as e:
-                self.errors.append(e)
-                self.abort.set()
 
     def _process_batch(self, batch: _Batch) -> None:
         for transfer in batch.transfers:
@@ -321,11 +363,23 @@ class _UploadPipeline:
         for op in batch.ops:
             if op._upload_mode == "lfs":
                 op._is_uploaded = True
+        # Git ids of the regular files on disk that may be unchanged, in one parallel pass in Rust (a re-run of an
+        # upload finds most files already there).
+        to_hash = [
+            op
+            for op in batch.ops
+            if op._remote_oid is not None and op._upload_mode == "regular" and isinstance(op.path_or_fileobj, str)
+        ]
+        digests = _rust.hash_files([str(op.path_or_fileobj) for op in to_hash], "git-sha1") if to_hash else []
+        local_oids = {id(op): digest.hex() for op, digest in zip(to_hash, digests, strict=True)}
         changed = []
         for op in batch.ops:
-            if op._remote_oid is not None and op._remote_oid == op._local_oid:
+            if op._remote_oid is not None and op._remote_oid == (
+                local_oids[id(op)] if id(op) in local_oids else op._local_oid
+            ):
                 logger.debug(f"Skipping commit for '{op.path_in_repo}' (file unchanged).")
                 self.display.skipped(1)
+                op.upload_info._content = None  # not sent: no need to keep it
             else:
                 changed.append(op)
         if changed or (self.nb_commits == 0 and self.delete_operations):
@@ -381,6 +435,7 @@ class _UploadPipeline:
         self.nb_commits += 1
         for op in ops:
             op._is_committed = True
+            op.upload_info._content = None  # sent: no need to keep it
         self.display.committed(len(ops))
         logger.debug(f"Committed {len(ops)} file(s) in {duration:.1f}s: {self.last_commit_info.commit_url}")
 

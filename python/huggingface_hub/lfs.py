@@ -90,6 +90,9 @@ class UploadInfo:
         # (size, mtime_ns) of `source_path` seen just before it was hashed: a later difference means the file
         # changed after its digest was taken, and uploading it would send other bytes than those announced.
         self._hashed_stat: tuple[int, int] | None = None
+        # The whole content of a small file, read with its sample when a folder was listed (see
+        # `CommitOperationAdd._from_listed_files`): its commit then sends it without reading the file again.
+        self._content: bytes | None = None
 
     @property
     def sha256(self) -> bytes:

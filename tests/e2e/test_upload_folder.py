@@ -135,3 +135,31 @@ def test_upload_folder_into_a_pull_request(api: HfApi, local_hub, alice_token, t
     info = api.upload_folder(folder_path=_write(tmp_path / "pr", {"a.txt": b"a"}), repo_id=REPO, create_pr=True)
     assert info.pr_revision == "refs/pr/1"
     assert read(local_hub.endpoint, alice_token, REPO, "a.txt", revision="refs/pr/1") == b"a"
+
+
+def test_commit_sizes_follow_the_pacer_latest_target(
+    api: HfApi, local_hub, alice_token, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No commit is ever too slow: after the first, full one, the next takes as many files as the scale allows, even
+    # though the files after the first batch were ready before the first commit ended.
+    monkeypatch.setattr(_upload_pipeline, "COMMIT_SIZE_SCALE", [5, 8, 50])
+    monkeypatch.setattr(_upload_pipeline, "INITIAL_COMMIT_SIZE_INDEX", 0)
+    monkeypatch.setattr(_upload_pipeline, "TARGET_COMMIT_DURATION", 1e9)
+    folder = _write(tmp_path / "paced", {f"f{i:02d}.txt": f"file {i}".encode() for i in range(60)})
+    before = len(commits(local_hub.endpoint, alice_token, REPO))
+    before_files = len(tree(local_hub.endpoint, alice_token, REPO))
+    api.upload_folder(folder_path=folder, repo_id=REPO, commit_message="paced")
+    made = list(reversed(commits(local_hub.endpoint, alice_token, REPO)))[before:]
+    assert [commit["title"] for commit in made] == ["paced", "paced (part 2)", "paced (part 3)"]
+    sizes = [len(tree(local_hub.endpoint, alice_token, REPO, revision=commit["id"])) for commit in made]
+    assert [size - (sizes[i - 1] if i else before_files) for i, size in enumerate(sizes)] == [5, 50, 5]
+
+
+def test_folder_fitting_the_scale_is_one_commit(api: HfApi, local_hub, alice_token, tmp_path: Path) -> None:
+    folder = _write(tmp_path / "whole", {f"d{i % 3}/f{i}.txt": f"file {i}".encode() for i in range(300)})
+    before = len(commits(local_hub.endpoint, alice_token, REPO))
+    info = api.upload_folder(folder_path=folder, repo_id=REPO)
+    history = commits(local_hub.endpoint, alice_token, REPO)
+    assert len(history) == before + 1
+    assert history[0]["id"] == info.oid and history[0]["title"] == "Upload folder using huggingface_hub"
+    assert len(tree(local_hub.endpoint, alice_token, REPO)) >= 300

@@ -5,8 +5,10 @@
 
 pub mod cache;
 pub mod cancel;
+pub mod commit_ndjson;
 pub mod direct_io;
 pub mod download;
+pub mod file_heads;
 pub mod oid;
 pub mod parallel;
 pub mod transfer;

@@ -89,3 +89,51 @@ where
         })
         .collect()
 }
+
+/// Run `work` on every item with `workers` threads (0 means one per core), results in input
+/// order. Items are taken in order, for work whose cost does not depend much on the item (small
+/// files). Once `cancel` is set, items not yet started come back as `None`.
+pub fn map_in_order<I, T, F>(
+    items: &[I],
+    workers: usize,
+    cancel: &Cancel,
+    work: F,
+) -> Vec<Option<T>>
+where
+    I: Sync,
+    T: Send,
+    F: Fn(&I) -> T + Sync,
+{
+    let workers = if workers == 0 {
+        default_workers()
+    } else {
+        workers
+    };
+    let workers = workers.min(items.len()).max(1);
+    if workers == 1 {
+        // No thread to spawn for one worker: many calls are for a few hundred tiny files.
+        return items
+            .iter()
+            .map(|item| (!cancel.is_cancelled()).then(|| work(item)))
+            .collect();
+    }
+    let results: Vec<Mutex<Option<T>>> = items.iter().map(|_| Mutex::new(None)).collect();
+    let next = AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| loop {
+                let index = next.fetch_add(1, Ordering::Relaxed);
+                let Some(item) = items.get(index) else { break };
+                if cancel.is_cancelled() {
+                    break;
+                }
+                let outcome = work(item);
+                *results[index].lock().unwrap_or_else(|p| p.into_inner()) = Some(outcome);
+            });
+        }
+    });
+    results
+        .into_iter()
+        .map(|cell| cell.into_inner().unwrap_or_else(|p| p.into_inner()))
+        .collect()
+}

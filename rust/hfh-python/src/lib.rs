@@ -7,6 +7,7 @@
 use pyo3::prelude::*;
 
 mod cache;
+mod commit_files;
 mod download;
 mod errors;
 mod hashing;
@@ -19,6 +20,7 @@ mod xet;
 fn _rust(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     cache::register(m)?;
+    commit_files::register(m)?;
     download::register(m)?;
     hashing::register(m)?;
     server::register(m)?;
