@@ -25,6 +25,7 @@ use super::resolve::{parse_range, RangeSpec};
 use super::{Ctx, Resp};
 use crate::errors::{HubError, HubResult};
 use crate::signing::{now_secs, Purpose, SignatureError, Signer};
+use crate::store::blob_lookup::Located;
 use crate::store::blobs::is_sha256_hex;
 use crate::store::direct_io::DirectFile;
 use crate::store::lfs_objects;
@@ -426,7 +427,8 @@ pub async fn complete(ctx: &mut Ctx, oid: &str, upload_id: &str) -> HubResult<Re
             let lock = upload_lock(&upload_id);
             let _guard = lock.lock().unwrap_or_else(|p| p.into_inner());
             let staging = Staging::new(&s.config.data_dir);
-            let done = s.store.blobs.size(&oid2)? == Some(plan.size)
+            let stored_size = || s.store.read(|c| s.store.blobs.size(c, &oid2));
+            let done = stored_size()? == Some(plan.size)
                 && s.store
                     .with(|c| Ok(lfs_objects::is_recorded(c, repo_id, &oid2)?))?;
             if done {
@@ -441,7 +443,7 @@ pub async fn complete(ctx: &mut Ctx, oid: &str, upload_id: &str) -> HubResult<Re
                 })
             };
             let verified = staging.verified_marker(&upload_id)?;
-            if verified.is_file() && s.store.blobs.size(&oid2)? == Some(plan.size) {
+            if verified.is_file() && stored_size()? == Some(plan.size) {
                 // Verified and installed by an earlier attempt cut short before it recorded
                 // the object (a crash, or a lost connection).
                 let recorded = record()?;
@@ -501,7 +503,7 @@ pub async fn download(ctx: &Ctx, oid: &str) -> HubResult<Resp> {
     let size = check_download(ctx, oid)?;
     let oid2 = oid.to_string();
     let stored = ctx
-        .blocking(move |s| Ok(s.store.blobs.size(&oid2)?))
+        .blocking(move |s| s.store.read(|c| s.store.blobs.size(c, &oid2)))
         .await?;
     if stored != Some(size) {
         return Err(HubError::not_found("Unknown object"));
@@ -556,20 +558,26 @@ pub async fn send_blob_from(
     let body = if ctx.method == Method::HEAD {
         Body::empty()
     } else if let Some(all) = preloaded {
-        Body::from(all.slice(start as usize..(start + len) as usize))
+        Body::from(slice_of(all, start, len)?)
     } else {
         let sha = sha256.to_string();
-        let stream = ctx
+        let located = ctx
             .blocking(move |s| {
-                let path = s
-                    .store
-                    .blobs
-                    .path(&sha)
-                    .ok_or_else(|| HubError::internal("corrupt tree entry"))?;
-                Ok(super::body::FileRange::open(&path, start, len)?)
+                let found = s.store.read(|c| s.store.blobs.locate(c, &sha))?;
+                match found {
+                    // Small: the whole blob is in memory already.
+                    Some(Located::Inline(data)) => Ok(Ok(Bytes::from(data))),
+                    Some(Located::File { path, .. }) => {
+                        Ok(Err(super::body::FileRange::open(&path, start, len)?))
+                    }
+                    None => Err(HubError::internal(format!("blob {sha} is missing"))),
+                }
             })
             .await?;
-        Body::new(stream)
+        match located {
+            Ok(all) => Body::from(slice_of(all, start, len)?),
+            Err(stream) => Body::new(stream),
+        }
     };
     let mut resp = builder
         .body(body)
@@ -581,4 +589,14 @@ pub async fn send_blob_from(
         }
     }
     Ok(resp)
+}
+
+/// Bytes `start..start + len` of a blob held in memory (an error, not a panic, if it is
+/// shorter than its recorded size).
+fn slice_of(all: Bytes, start: u64, len: u64) -> HubResult<Bytes> {
+    let end = start.saturating_add(len);
+    if end > all.len() as u64 {
+        return Err(HubError::internal("blob shorter than its recorded size"));
+    }
+    Ok(all.slice(start as usize..end as usize))
 }

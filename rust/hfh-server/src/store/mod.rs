@@ -10,6 +10,7 @@
 
 pub mod access;
 pub mod accounts;
+pub mod blob_lookup;
 pub mod blobs;
 pub mod collections;
 pub mod commits;
@@ -26,6 +27,7 @@ pub mod profiles;
 pub mod redirects;
 pub mod repos;
 pub mod schema;
+pub mod small_blobs;
 pub mod storage;
 pub mod textdiff;
 pub mod trees;
