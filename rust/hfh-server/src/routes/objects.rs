@@ -2,7 +2,8 @@
 //!
 //! - `PUT /lfs-objects/upload/{oid}?repo=R&size=N&expires=T&signature=S` (basic transfer): the
 //!   body (exactly `N` bytes whose sha256 is `oid`) is streamed to a temporary file while it is
-//!   hashed, moved into the blob store, and the object recorded as repository `R`'s.
+//!   hashed, moved into the blob store, and the object recorded as repository `R`'s (a small
+//!   object is received in memory and stored in the database with that record instead).
 //! - `PUT /lfs-objects/multipart/{oid}/{upload}/{n}?repo&size&chunk&expires&signature`: part `n`
 //!   of a multipart upload, staged on disk (`store::multipart`); answers `ETag: "<sha256>"`.
 //! - `POST /lfs-objects/multipart/{oid}/{upload}?repo&size&chunk&expires&signature` with
@@ -20,7 +21,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use super::receive::{receive, Sink};
+use super::receive::{receive, receive_small, Sink};
 use super::resolve::{parse_range, RangeSpec};
 use super::{Ctx, Resp};
 use crate::errors::{HubError, HubResult};
@@ -30,10 +31,12 @@ use crate::store::blobs::is_sha256_hex;
 use crate::store::direct_io::DirectFile;
 use crate::store::lfs_objects;
 use crate::store::multipart::{is_upload_id, AssembleError, Plan, Staging};
+use crate::store::small_blobs;
 use axum::body::{Body, Bytes};
 use axum::http::response::Builder;
 use axum::http::{HeaderValue, Method, Response, StatusCode};
 use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
 
 /// Lifetime of an upload URL, in seconds (checked when the upload starts).
 pub const UPLOAD_URL_TTL: u64 = 24 * 3600;
@@ -283,6 +286,9 @@ pub async fn upload(ctx: &mut Ctx, oid: &str) -> HubResult<Resp> {
     )?;
     check_repo_exists(ctx, &repo).await?;
     check_content_length(ctx, size)?;
+    if small_blobs::is_inline_size(size) {
+        return upload_small(ctx, oid, repo, size).await;
+    }
     let tmp = ctx.state.store.blobs.tmp_path();
     let digest = match receive_file(ctx.take_body(), &tmp, size).await {
         Ok(d) => d,
@@ -317,6 +323,40 @@ pub async fn upload(ctx: &mut Ctx, oid: &str) -> HubResult<Resp> {
         let _ = tokio::fs::remove_file(&tmp).await;
     }
     if !installed? {
+        return Err(repo_gone());
+    }
+    Response::builder()
+        .status(StatusCode::OK)
+        .header("etag", format!("\"{oid}\""))
+        .body(Body::empty())
+        .map_err(|e| HubError::internal(e.to_string()))
+}
+
+/// A small basic upload: received in memory, then stored in the database together with the
+/// repository's record of it, in one transaction (no file, no fsync besides the WAL's).
+async fn upload_small(ctx: &mut Ctx, oid: &str, repo: RepoKey, size: u64) -> HubResult<Resp> {
+    let data = receive_small(ctx.take_body(), size).await?;
+    let digest = hex::encode(Sha256::digest(&data));
+    if digest != oid {
+        return Err(HubError::bad_request(format!(
+            "Content sha256 {digest} does not match the object id {oid}"
+        )));
+    }
+    let oid2 = oid.to_string();
+    let stored = ctx
+        .blocking(move |s| {
+            s.store.with(|c| {
+                let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+                let recorded = lfs_objects::record_upload(&tx, repo.id, &repo.hub_id, &oid2, size)?;
+                if recorded {
+                    small_blobs::insert(&tx, &oid2, &data)?;
+                    tx.commit()?;
+                }
+                Ok(recorded)
+            })
+        })
+        .await?;
+    if !stored {
         return Err(repo_gone());
     }
     Response::builder()
