@@ -133,7 +133,9 @@ def test_card_gitattributes_and_diffs_read_small_blobs(local_hub: LocalHub, alic
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
 @pytest.mark.parametrize(("sent_fraction", "delay"), [(0.5, 0.0), (1.0, 0.0), (1.0, 0.05), (1.0, 0.2)])
-def test_kill_during_a_commit_of_small_files_leaves_no_trace(tmp_path: Path, sent_fraction: float, delay: float) -> None:
+def test_kill_during_a_commit_of_small_files_leaves_no_trace(
+    tmp_path: Path, sent_fraction: float, delay: float
+) -> None:
     data_dir = tmp_path / "hub"
     token = "hf_small_blobs_crash_token"
     files = {f"d{i % 10}/f{i}.txt": random_bytes(4096, seed=1000 + i) for i in range(1500)}
@@ -151,7 +153,9 @@ def test_kill_during_a_commit_of_small_files_leaves_no_trace(tmp_path: Path, sen
         create_repo(hub.endpoint, token, REPO)
         old_head = commit(hub.endpoint, token, REPO, files={"keep.txt": b"kept"}, summary="before")
         before = {sha for sha, _, _ in small_blobs(data_dir)}
-        request = RawRequest(hub.endpoint + url, "POST", {**auth(token), "content-type": "application/x-ndjson"}, len(body))
+        request = RawRequest(
+            hub.endpoint + url, "POST", {**auth(token), "content-type": "application/x-ndjson"}, len(body)
+        )
         try:
             request.send(body[: int(len(body) * sent_fraction)])
         except OSError:
@@ -185,7 +189,9 @@ def test_kill_during_a_commit_of_small_files_leaves_no_trace(tmp_path: Path, sen
         for path in ["keep.txt", "big.txt", "d0/f0.txt", "d9/f1499.txt", "d3/f733.txt"]:
             response = session.get(f"{hub.endpoint}/{REPO}/resolve/main/{path}", timeout=60)
             assert (response.status_code, response.content) == (200, {**files, "keep.txt": b"kept"}[path]), path
-        assert {_sha(c) for c in files.values() if len(c) <= INLINE_MAX} <= {sha for sha, _, _ in small_blobs(data_dir)}
+        assert {_sha(c) for c in files.values() if len(c) <= INLINE_MAX} <= {
+            sha for sha, _, _ in small_blobs(data_dir)
+        }
         assert corrupt_blobs(data_dir) == []
 
 
