@@ -93,9 +93,10 @@ def test_mixed_commit_keeps_big_blobs_as_files(local_hub: LocalHub, alice_token:
     commit(local_hub.endpoint, alice_token, REPO, files={**small, **big}, lfs=lfs)
 
     inline = {sha for sha, _, _ in small_blobs(local_hub.data_dir)}
-    for content in small.values():
+    for content in [*small.values(), lfs["tiny.bin"]]:  # a small LFS object (basic PUT) goes inline too
         assert _sha(content) in inline
-    for content in [*big.values(), *lfs.values()]:
+        assert not blob_path(local_hub.data_dir, _sha(content)).exists()
+    for content in [*big.values(), lfs["model.bin"]]:
         assert _sha(content) not in inline
         assert blob_path(local_hub.data_dir, _sha(content)).read_bytes() == content
     assert list((local_hub.data_dir / "tmp").iterdir()) == []

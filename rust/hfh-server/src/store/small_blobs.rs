@@ -11,9 +11,13 @@
 
 use rusqlite::{params, Connection, OptionalExtension};
 
-/// Blobs up to this size go to the database; bigger ones to the file store. Measured on this
-/// project's machines: up to 64 KiB a row costs well under what a file (plus its two fsyncs)
-/// costs, and reading it back (one indexed row, a few overflow pages) is as fast as a file.
+/// Blobs up to this size go to the database; bigger ones to the file store. Measured with
+/// `upload_folder` on this project's machines (release build, busy host): 500 new files of
+/// 60 KiB took 0.75 s as rows against 4.4 s as files (an fsync each); 300 files of 96 KiB
+/// 0.38 s as rows against 0.87 s as files behind one barrier, 256 KiB 0.91 s against 1.23 s.
+/// Rows keep winning on writes above 64 KiB, but every byte of them goes through the WAL
+/// (written twice) and a row is read whole even for a small range, so the bound stays where
+/// `resolve` reads a file whole anyway and the WAL of a big commit stays modest.
 pub const INLINE_MAX: u64 = 64 * 1024;
 
 /// Whether content of `size` bytes is stored in the database.
