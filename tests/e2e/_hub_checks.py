@@ -28,7 +28,8 @@ def database_problems(data_dir: Path) -> list[str]:
 
 
 def corrupt_blobs(data_dir: Path) -> list[str]:
-    """Blobs whose content does not hash to their name (a partial blob would show up here)."""
+    """Blobs whose content does not hash to their name (a partial blob would show up here): blob files, and the
+    small blobs the server keeps in its database (whose recorded size must also match)."""
     bad = []
     for path in sorted((data_dir / "blobs" / "sha256").glob("*/*")):
         digest = hashlib.sha256()
@@ -37,7 +38,32 @@ def corrupt_blobs(data_dir: Path) -> list[str]:
                 digest.update(chunk)
         if path.parent.name + path.name != digest.hexdigest():
             bad.append(str(path))
+    for sha256, size, data in small_blobs(data_dir):
+        if hashlib.sha256(data).hexdigest() != sha256 or len(data) != size:
+            bad.append(f"small_blobs:{sha256}")
     return bad
+
+
+def small_blobs(data_dir: Path) -> list[tuple[str, int, bytes]]:
+    """(sha256, recorded size, content) of every blob stored in the server's database."""
+    conn = sqlite3.connect(data_dir / "hub.sqlite", timeout=30)
+    try:
+        return [(row[0], row[1], bytes(row[2])) for row in conn.execute("SELECT sha256, size, data FROM small_blobs")]
+    finally:
+        conn.close()
+
+
+def stored_blob(data_dir: Path, sha256: str) -> bytes | None:
+    """The content of blob `sha256` wherever the server keeps it (database or file), None if it has none."""
+    conn = sqlite3.connect(data_dir / "hub.sqlite", timeout=30)
+    try:
+        row = conn.execute("SELECT data FROM small_blobs WHERE sha256 = ?", (sha256,)).fetchone()
+    finally:
+        conn.close()
+    if row is not None:
+        return bytes(row[0])
+    path = blob_path(data_dir, sha256)
+    return path.read_bytes() if path.is_file() else None
 
 
 def blob_path(data_dir: Path, sha256: str) -> Path:

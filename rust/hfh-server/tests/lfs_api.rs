@@ -12,6 +12,17 @@ fn sha256_hex(data: &[u8]) -> String {
     hex::encode(Sha256::digest(data))
 }
 
+/// How many rows of the server's `small_blobs` table hold blob `oid` (0 or 1).
+fn small_blob_rows(dir: &std::path::Path, oid: &str) -> i64 {
+    let conn = rusqlite::Connection::open(dir.join("hub.sqlite")).unwrap();
+    conn.query_row(
+        "SELECT count(*) FROM small_blobs WHERE sha256 = ?1",
+        [oid],
+        |r| r.get(0),
+    )
+    .unwrap()
+}
+
 fn no_redirect_client() -> Client {
     Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -383,12 +394,14 @@ async fn signed_urls_refuse_tampering_expiry_and_wrong_content() {
         StatusCode::BAD_REQUEST
     );
     assert!(!dir.path().join("blobs/sha256").join(&oid[..2]).exists());
+    assert_eq!(small_blob_rows(dir.path(), &oid), 0);
     assert_eq!(
         std::fs::read_dir(dir.path().join("tmp")).unwrap().count(),
         0
     );
 
-    // The right bytes still go through, and a second upload of the same object is harmless.
+    // The right bytes still go through (a small object: into the database, not a file), and a
+    // second upload of the same object is harmless.
     assert_eq!(
         put(href.clone(), content.clone()).await.status(),
         StatusCode::OK
@@ -397,6 +410,8 @@ async fn signed_urls_refuse_tampering_expiry_and_wrong_content() {
         put(href.clone(), content.clone()).await.status(),
         StatusCode::OK
     );
+    assert_eq!(small_blob_rows(dir.path(), &oid), 1);
+    assert!(!dir.path().join("blobs/sha256").join(&oid[..2]).exists());
     assert_eq!(
         std::fs::read_dir(dir.path().join("tmp")).unwrap().count(),
         0

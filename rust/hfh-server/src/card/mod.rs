@@ -151,7 +151,7 @@ pub fn load(
     {
         return Ok(hit.clone());
     }
-    let bytes = blobs.read_range(&file.sha256, 0, file.size.min(MAX_CARD_BYTES))?;
+    let bytes = blobs.read_range(conn, &file.sha256, 0, file.size.min(MAX_CARD_BYTES))?;
     let text = String::from_utf8_lossy(&bytes);
     let parsed = match front_matter(&text) {
         FrontMatter::Block(yaml) => parse_metadata(yaml).ok().flatten().map(Arc::new),

@@ -2,8 +2,9 @@
 //!
 //! Lines are `{"key": ..., "value": ...}`: a `header` first, then `file` (inline base64 or
 //! utf-8 content), `lfsFile` (an object the repository holds, addressed by sha256),
-//! `deletedFile` and `deletedFolder`. Content is written to the blob store before the
-//! transaction; the commit itself is one serialised SQLite transaction.
+//! `deletedFile` and `deletedFolder`. Small content is stored by the commit's transaction
+//! (`store::small_blobs`), bigger content goes to the file store before it; the commit itself
+//! is one serialised SQLite transaction.
 
 use super::{json, Ctx, Resp};
 use crate::errors::{HubError, HubResult};
@@ -14,11 +15,13 @@ use crate::store::discussions;
 use crate::store::lfs_files;
 use crate::store::lfs_objects;
 use crate::store::repos::{self, RepoType};
+use crate::store::small_blobs;
 use crate::store::trees::FileEntry;
 use crate::util::{now_millis, validate_repo_path};
 use axum::http::StatusCode;
 use base64::Engine;
 use serde_json::{json, Map, Value};
+use sha2::{Digest, Sha256};
 
 /// A parsed commit line; content still to be stored.
 enum Line {
@@ -196,17 +199,42 @@ pub async fn create(
     let r = repo.clone();
     let (oid, pr_num) = ctx
         .blocking(move |s| {
-            // Store content first (content-addressed, safe to do outside the transaction).
+            // Small contents are stored by the commit's transaction itself (one WAL sync makes
+            // them durable with it); bigger ones go to the file store first, all behind one
+            // durability barrier (content-addressed, safe to do outside the transaction).
+            let big: Vec<&[u8]> = lines
+                .iter()
+                .filter_map(|l| match l {
+                    Line::File { content, .. }
+                        if !small_blobs::is_inline_size(content.len() as u64) =>
+                    {
+                        Some(content.as_slice())
+                    }
+                    _ => None,
+                })
+                .collect();
+            let mut big_shas = s.store.blobs.put_files(&big)?.into_iter();
+            drop(big);
             let mut ops = Vec::with_capacity(lines.len());
+            // (sha256, content) of the small blobs, written in the transaction.
+            let mut inline = Vec::new();
             // (path, sha256) of the LFS files added, for `list_lfs_files`.
             let mut lfs_paths = Vec::new();
             for line in lines {
                 ops.push(match line {
                     Line::File { path, content } => {
-                        let sha256 = s.store.blobs.put_bytes(&content)?;
+                        let size = content.len() as u64;
+                        let oid = git::blob_oid(&content);
+                        let sha256 = if small_blobs::is_inline_size(size) {
+                            let sha256 = hex::encode(Sha256::digest(&content));
+                            inline.push((sha256.clone(), content));
+                            sha256
+                        } else {
+                            big_shas.next().expect("one digest per big file")
+                        };
                         let entry = FileEntry {
-                            oid: git::blob_oid(&content),
-                            size: content.len() as u64,
+                            oid,
+                            size,
                             sha256,
                             lfs: false,
                         };
@@ -262,6 +290,9 @@ pub async fn create(
                     discussions::check_push(&tx, r.id, &ref_name, account.id, writer)?;
                     (ref_name, None, new)
                 };
+                for (sha256, content) in &inline {
+                    small_blobs::insert(&tx, sha256, content)?;
+                }
                 let oid = commits::commit_in(&tx, &r, &ref_name, &new)?;
                 lfs_files::note_commit(&tx, r.id, &ref_name, &lfs_paths)?;
                 discussions::record_push(

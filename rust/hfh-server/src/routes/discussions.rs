@@ -256,6 +256,7 @@ fn pull_request_fields(
     out["filesWithConflicts"] = json!(conflicts);
     if with_diff {
         out["diff"] = json!(merge::unified_diff(
+            c,
             &s.store.blobs,
             &base_files,
             &head_files

@@ -117,7 +117,7 @@ pub async fn preupload(
                     .and_then(|e| e.file)
                 {
                     Some(f) => {
-                        let text = s.store.blobs.read_range(&f.sha256, 0, f.size)?;
+                        let text = s.store.blobs.read_all(c, &f.sha256, f.size)?;
                         LfsRules::parse(&String::from_utf8_lossy(&text))
                     }
                     None => LfsRules::default(),

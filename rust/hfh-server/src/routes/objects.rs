@@ -2,7 +2,8 @@
 //!
 //! - `PUT /lfs-objects/upload/{oid}?repo=R&size=N&expires=T&signature=S` (basic transfer): the
 //!   body (exactly `N` bytes whose sha256 is `oid`) is streamed to a temporary file while it is
-//!   hashed, moved into the blob store, and the object recorded as repository `R`'s.
+//!   hashed, moved into the blob store, and the object recorded as repository `R`'s (a small
+//!   object is received in memory and stored in the database with that record instead).
 //! - `PUT /lfs-objects/multipart/{oid}/{upload}/{n}?repo&size&chunk&expires&signature`: part `n`
 //!   of a multipart upload, staged on disk (`store::multipart`); answers `ETag: "<sha256>"`.
 //! - `POST /lfs-objects/multipart/{oid}/{upload}?repo&size&chunk&expires&signature` with
@@ -20,19 +21,22 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use super::receive::{receive, Sink};
+use super::receive::{receive, receive_small, Sink};
 use super::resolve::{parse_range, RangeSpec};
 use super::{Ctx, Resp};
 use crate::errors::{HubError, HubResult};
 use crate::signing::{now_secs, Purpose, SignatureError, Signer};
+use crate::store::blob_lookup::Located;
 use crate::store::blobs::is_sha256_hex;
 use crate::store::direct_io::DirectFile;
 use crate::store::lfs_objects;
 use crate::store::multipart::{is_upload_id, AssembleError, Plan, Staging};
+use crate::store::small_blobs;
 use axum::body::{Body, Bytes};
 use axum::http::response::Builder;
 use axum::http::{HeaderValue, Method, Response, StatusCode};
 use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
 
 /// Lifetime of an upload URL, in seconds (checked when the upload starts).
 pub const UPLOAD_URL_TTL: u64 = 24 * 3600;
@@ -282,6 +286,9 @@ pub async fn upload(ctx: &mut Ctx, oid: &str) -> HubResult<Resp> {
     )?;
     check_repo_exists(ctx, &repo).await?;
     check_content_length(ctx, size)?;
+    if small_blobs::is_inline_size(size) {
+        return upload_small(ctx, oid, repo, size).await;
+    }
     let tmp = ctx.state.store.blobs.tmp_path();
     let digest = match receive_file(ctx.take_body(), &tmp, size).await {
         Ok(d) => d,
@@ -316,6 +323,40 @@ pub async fn upload(ctx: &mut Ctx, oid: &str) -> HubResult<Resp> {
         let _ = tokio::fs::remove_file(&tmp).await;
     }
     if !installed? {
+        return Err(repo_gone());
+    }
+    Response::builder()
+        .status(StatusCode::OK)
+        .header("etag", format!("\"{oid}\""))
+        .body(Body::empty())
+        .map_err(|e| HubError::internal(e.to_string()))
+}
+
+/// A small basic upload: received in memory, then stored in the database together with the
+/// repository's record of it, in one transaction (no file, no fsync besides the WAL's).
+async fn upload_small(ctx: &mut Ctx, oid: &str, repo: RepoKey, size: u64) -> HubResult<Resp> {
+    let data = receive_small(ctx.take_body(), size).await?;
+    let digest = hex::encode(Sha256::digest(&data));
+    if digest != oid {
+        return Err(HubError::bad_request(format!(
+            "Content sha256 {digest} does not match the object id {oid}"
+        )));
+    }
+    let oid2 = oid.to_string();
+    let stored = ctx
+        .blocking(move |s| {
+            s.store.with(|c| {
+                let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+                let recorded = lfs_objects::record_upload(&tx, repo.id, &repo.hub_id, &oid2, size)?;
+                if recorded {
+                    small_blobs::insert(&tx, &oid2, &data)?;
+                    tx.commit()?;
+                }
+                Ok(recorded)
+            })
+        })
+        .await?;
+    if !stored {
         return Err(repo_gone());
     }
     Response::builder()
@@ -426,7 +467,8 @@ pub async fn complete(ctx: &mut Ctx, oid: &str, upload_id: &str) -> HubResult<Re
             let lock = upload_lock(&upload_id);
             let _guard = lock.lock().unwrap_or_else(|p| p.into_inner());
             let staging = Staging::new(&s.config.data_dir);
-            let done = s.store.blobs.size(&oid2)? == Some(plan.size)
+            let stored_size = || s.store.read(|c| s.store.blobs.size(c, &oid2));
+            let done = stored_size()? == Some(plan.size)
                 && s.store
                     .with(|c| Ok(lfs_objects::is_recorded(c, repo_id, &oid2)?))?;
             if done {
@@ -441,7 +483,7 @@ pub async fn complete(ctx: &mut Ctx, oid: &str, upload_id: &str) -> HubResult<Re
                 })
             };
             let verified = staging.verified_marker(&upload_id)?;
-            if verified.is_file() && s.store.blobs.size(&oid2)? == Some(plan.size) {
+            if verified.is_file() && stored_size()? == Some(plan.size) {
                 // Verified and installed by an earlier attempt cut short before it recorded
                 // the object (a crash, or a lost connection).
                 let recorded = record()?;
@@ -501,7 +543,7 @@ pub async fn download(ctx: &Ctx, oid: &str) -> HubResult<Resp> {
     let size = check_download(ctx, oid)?;
     let oid2 = oid.to_string();
     let stored = ctx
-        .blocking(move |s| Ok(s.store.blobs.size(&oid2)?))
+        .blocking(move |s| s.store.read(|c| s.store.blobs.size(c, &oid2)))
         .await?;
     if stored != Some(size) {
         return Err(HubError::not_found("Unknown object"));
@@ -556,20 +598,26 @@ pub async fn send_blob_from(
     let body = if ctx.method == Method::HEAD {
         Body::empty()
     } else if let Some(all) = preloaded {
-        Body::from(all.slice(start as usize..(start + len) as usize))
+        Body::from(slice_of(all, start, len)?)
     } else {
         let sha = sha256.to_string();
-        let stream = ctx
+        let located = ctx
             .blocking(move |s| {
-                let path = s
-                    .store
-                    .blobs
-                    .path(&sha)
-                    .ok_or_else(|| HubError::internal("corrupt tree entry"))?;
-                Ok(super::body::FileRange::open(&path, start, len)?)
+                let found = s.store.read(|c| s.store.blobs.locate(c, &sha))?;
+                match found {
+                    // Small: the whole blob is in memory already.
+                    Some(Located::Inline(data)) => Ok(Ok(Bytes::from(data))),
+                    Some(Located::File { path, .. }) => {
+                        Ok(Err(super::body::FileRange::open(&path, start, len)?))
+                    }
+                    None => Err(HubError::internal(format!("blob {sha} is missing"))),
+                }
             })
             .await?;
-        Body::new(stream)
+        match located {
+            Ok(all) => Body::from(slice_of(all, start, len)?),
+            Err(stream) => Body::new(stream),
+        }
     };
     let mut resp = builder
         .body(body)
@@ -581,4 +629,14 @@ pub async fn send_blob_from(
         }
     }
     Ok(resp)
+}
+
+/// Bytes `start..start + len` of a blob held in memory (an error, not a panic, if it is
+/// shorter than its recorded size).
+fn slice_of(all: Bytes, start: u64, len: u64) -> HubResult<Bytes> {
+    let end = start.saturating_add(len);
+    if end > all.len() as u64 {
+        return Err(HubError::internal("blob shorter than its recorded size"));
+    }
+    Ok(all.slice(start as usize..end as usize))
 }

@@ -164,3 +164,31 @@ pub async fn receive(
     settled?;
     Ok(pipeline.digest.map(|d| hex::encode(d.finalize())))
 }
+
+/// Reads a small body (exactly `size` bytes, anything else is a 400, with the same messages as
+/// [`receive`]) into memory: small objects are stored in the database, not in a file.
+pub async fn receive_small(mut body: Body, size: u64) -> HubResult<Vec<u8>> {
+    use http_body::Body as _;
+    let mut data = Vec::with_capacity(size.min(1 << 20) as usize);
+    while let Some(frame) =
+        std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await
+    {
+        let frame = frame.map_err(|e| HubError::bad_request(format!("Upload interrupted: {e}")))?;
+        let Ok(chunk) = frame.into_data() else {
+            continue;
+        };
+        if (data.len() + chunk.len()) as u64 > size {
+            return Err(HubError::bad_request(format!(
+                "Body is larger than the signed object size ({size} bytes)"
+            )));
+        }
+        data.extend_from_slice(&chunk);
+    }
+    if data.len() as u64 != size {
+        return Err(HubError::bad_request(format!(
+            "Body has {} bytes, the signed object size is {size}",
+            data.len()
+        )));
+    }
+    Ok(data)
+}

@@ -8,11 +8,13 @@ use crate::git;
 use crate::store::commits::{self, NewCommit, Op};
 use crate::store::redirects;
 use crate::store::repos::{self, CommitRow, NewRepo, Repo, RepoType};
+use crate::store::small_blobs;
 use crate::store::trees::{self, FileEntry};
 use crate::util::{iso8601, now_millis, random_hex, valid_name};
 use axum::body::Body;
 use axum::http::{Response, StatusCode};
 use serde_json::{json, Map, Value};
+use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
 /// The `.gitattributes` every new repository starts with (the Hub's default LFS patterns).
@@ -144,11 +146,12 @@ pub async fn create(ctx: &mut Ctx) -> HubResult<Resp> {
                 )));
             };
             let content = DEFAULT_GITATTRIBUTES.as_bytes();
-            let sha256 = s.store.blobs.put_bytes(content)?;
+            // Small: stored by the creating transaction itself (see `store::small_blobs`).
+            let sha256 = hex::encode(Sha256::digest(content));
             let entry = FileEntry {
                 oid: git::blob_oid(content),
                 size: content.len() as u64,
-                sha256,
+                sha256: sha256.clone(),
                 lfs: false,
             };
             let now = now_millis();
@@ -178,6 +181,7 @@ pub async fn create(ctx: &mut Ctx) -> HubResult<Resp> {
                     }],
                     now,
                 };
+                small_blobs::insert(&tx, &sha256, content)?;
                 commits::commit_in(&tx, &repo, "refs/heads/main", &initial)?;
                 if let Some(settings) = &space_settings {
                     settings.apply(&tx, repo.id)?;

@@ -7,11 +7,10 @@
 use super::objects::{download_url, send_blob_from, DOWNLOAD_URL_TTL};
 use super::{Ctx, Resp};
 use crate::errors::{HubError, HubResult};
-use crate::server::AppState;
 use crate::signing::now_secs;
 use crate::store::lfs_objects;
 use crate::store::repos::{self, RepoType};
-use crate::store::trees::{self, FileEntry};
+use crate::store::trees;
 use crate::util::percent_decode;
 use axum::body::{Body, Bytes};
 use axum::http::{Method, Response, StatusCode};
@@ -91,31 +90,34 @@ pub async fn resolve(
     // a commit), and a small regular file is read in the same trip to the blocking pool.
     let (commit, entry, content) = ctx
         .blocking(move |s| {
-            let (oid, entry) = s.store.read(|c| {
+            s.store.read(|c| {
                 let oid = repos::resolve_revision(c, &repo, &rev)?;
                 let head = repos::get_commit(c, repo.id, &oid)?;
                 let entry = trees::lookup(c, &head.tree_oid, path.trim_matches('/'))?;
-                match entry.and_then(|e| e.file) {
+                let entry = match entry.and_then(|e| e.file) {
                     // A pointer left behind by `permanently_delete_lfs_files`: no content.
                     Some(f) if f.lfs && lfs_objects::is_deleted(c, repo.id, &f.sha256)? => {
-                        Err(HubError::entry_not_found(format!(
+                        return Err(HubError::entry_not_found(format!(
                             "The LFS object of {path} has been permanently deleted"
                         ))
                         .with_commit(oid))
                     }
-                    Some(f) => Ok((oid, f)),
-                    None => Err(
-                        HubError::entry_not_found(format!("Entry not found: {path}"))
-                            .with_commit(oid),
-                    ),
-                }
-            })?;
-            let content = if preload && !entry.lfs && entry.size <= PRELOAD_MAX {
-                Some(read_small_blob(s, &entry)?)
-            } else {
-                None
-            };
-            Ok((oid, entry, content))
+                    Some(f) => f,
+                    None => {
+                        return Err(
+                            HubError::entry_not_found(format!("Entry not found: {path}"))
+                                .with_commit(oid),
+                        )
+                    }
+                };
+                let content = if preload && !entry.lfs && entry.size <= PRELOAD_MAX {
+                    let data = s.store.blobs.read_all(c, &entry.sha256, entry.size)?;
+                    Some(Bytes::from(data))
+                } else {
+                    None
+                };
+                Ok((oid, entry, content))
+            })
         })
         .await?;
     let size = entry.size;
@@ -148,21 +150,6 @@ pub async fn resolve(
 
 /// Regular files up to this size are read whole with their lookup (one blocking trip).
 const PRELOAD_MAX: u64 = 64 * 1024;
-
-fn read_small_blob(s: &AppState, entry: &FileEntry) -> HubResult<Bytes> {
-    let path = s
-        .store
-        .blobs
-        .path(&entry.sha256)
-        .ok_or_else(|| HubError::internal("corrupt tree entry"))?;
-    let data = std::fs::read(path)?;
-    if data.len() as u64 != entry.size {
-        return Err(HubError::internal(
-            "blob size does not match its tree entry",
-        ));
-    }
-    Ok(Bytes::from(data))
-}
 
 #[cfg(test)]
 mod tests {

@@ -77,6 +77,7 @@ pub async fn search(ctx: &Ctx) -> HubResult<Resp> {
                     let readme = match &tree {
                         Some(t) => match trees::lookup(c, t, "README.md")?.and_then(|e| e.file) {
                             Some(f) => String::from_utf8_lossy(&s.store.blobs.read_range(
+                                c,
                                 &f.sha256,
                                 0,
                                 f.size.min(MAX_README_BYTES),

@@ -105,10 +105,12 @@ pub(crate) fn referenced_by_commits(
 /// For each of `oids` (sha256 hex, already validated), its size if `repo_id` holds it and the
 /// blob store has it; `None` otherwise (even when another repository uploaded that content).
 pub fn visible_sizes(store: &Store, repo_id: i64, oids: &[&str]) -> HubResult<Vec<Option<u64>>> {
-    let mut on_disk = Vec::with_capacity(oids.len());
-    for oid in oids {
-        on_disk.push(store.blobs.size(oid)?);
-    }
+    // Looked up on a read-only connection, so the writer's lock is not held for it.
+    let on_disk = store.read(|c| {
+        oids.iter()
+            .map(|oid| store.blobs.size(c, oid))
+            .collect::<HubResult<Vec<_>>>()
+    })?;
     store.with(|conn| {
         let mut recorded = HashMap::new();
         let mut unknown = Vec::new();

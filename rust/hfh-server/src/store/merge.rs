@@ -184,14 +184,14 @@ pub fn squash_merge(
 }
 
 /// Text of a file for diffing: the pointer for LFS files, `None` when binary or too large.
-fn diff_text(blobs: &BlobStore, f: &FileEntry) -> HubResult<Option<String>> {
+fn diff_text(conn: &Connection, blobs: &BlobStore, f: &FileEntry) -> HubResult<Option<String>> {
     if f.lfs {
         return Ok(Some(git::lfs_pointer(&f.sha256, f.size)));
     }
     if f.size > MAX_DIFF_BLOB {
         return Ok(None);
     }
-    let bytes = blobs.read_range(&f.sha256, 0, f.size)?;
+    let bytes = blobs.read_all(conn, &f.sha256, f.size)?;
     if bytes[..bytes.len().min(8000)].contains(&0) {
         return Ok(None);
     }
@@ -203,7 +203,12 @@ fn short(oid: &str) -> &str {
 }
 
 /// `git diff old new` over two file maps, in git's format (paths in order).
-pub fn unified_diff(blobs: &BlobStore, old: &Files, new: &Files) -> HubResult<String> {
+pub fn unified_diff(
+    conn: &Connection,
+    blobs: &BlobStore,
+    old: &Files,
+    new: &Files,
+) -> HubResult<String> {
     let paths: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
     let mut out = String::new();
     for path in paths {
@@ -240,8 +245,8 @@ pub fn unified_diff(blobs: &BlobStore, old: &Files, new: &Files) -> HubResult<St
             }
             (None, None) => continue,
         };
-        let old_text = o.map(|f| diff_text(blobs, f)).transpose()?;
-        let new_text = n.map(|f| diff_text(blobs, f)).transpose()?;
+        let old_text = o.map(|f| diff_text(conn, blobs, f)).transpose()?;
+        let new_text = n.map(|f| diff_text(conn, blobs, f)).transpose()?;
         match (old_text, new_text) {
             (Some(None), _) | (_, Some(None)) => {
                 out.push_str(&format!("Binary files {a_name} and {b_name} differ\n"));

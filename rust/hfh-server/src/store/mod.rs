@@ -10,6 +10,7 @@
 
 pub mod access;
 pub mod accounts;
+pub mod blob_lookup;
 pub mod blobs;
 pub mod collections;
 pub mod commits;
@@ -27,6 +28,7 @@ pub mod redirects;
 pub mod repos;
 pub mod schema;
 pub mod spaces;
+pub mod small_blobs;
 pub mod storage;
 pub mod textdiff;
 pub mod trees;
@@ -36,6 +38,9 @@ use blobs::BlobStore;
 use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+
+/// Size the WAL file is truncated to after a checkpoint (bytes).
+const WAL_SIZE_LIMIT: i64 = 64 * 1024 * 1024;
 
 /// Idle read-only connections kept for reuse (more are opened when needed, then closed).
 const MAX_IDLE_READERS: usize = 8;
@@ -56,6 +61,9 @@ impl Store {
         let mut conn = Connection::open(&db_path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
+        // Small blobs travel through the WAL (see `small_blobs`): after a big commit of them,
+        // give the space back at the next checkpoint instead of keeping a WAL that large.
+        conn.pragma_update(None, "journal_size_limit", WAL_SIZE_LIMIT)?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(30))?;
         schema::migrate(&mut conn)?;

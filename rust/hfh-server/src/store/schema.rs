@@ -232,6 +232,18 @@ CREATE TABLE space_events (
 CREATE INDEX space_events_by_repo ON space_events (repo_id, log, id);
 "#;
 
+/// Small blobs live in the database rather than one file each (see `store::small_blobs`): they
+/// are written in the transaction of the commit that brings them. `sha256` is the blob-store
+/// key, as in `tree_entries.sha256`; `size` is `length(data)`, kept so that sizes are read
+/// without the content.
+const V7_SMALL_BLOBS: &str = r#"
+CREATE TABLE small_blobs (
+    sha256  TEXT PRIMARY KEY,
+    size    INTEGER NOT NULL,
+    data    BLOB NOT NULL
+);
+"#;
+
 const MIGRATIONS: &[&str] = &[
     V1,
     V2_REPO_REDIRECTS,
@@ -239,6 +251,7 @@ const MIGRATIONS: &[&str] = &[
     V4_LFS_OBJECTS,
     V5_LFS_FILES_AND_FOLLOWS,
     V6_SPACES_RUNTIME,
+    V7_SMALL_BLOBS,
 ];
 
 /// Brings the database to the latest schema version in a single transaction.
