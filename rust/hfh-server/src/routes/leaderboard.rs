@@ -156,7 +156,7 @@ fn collect_model(
         }
     }
     for (filename, file, pull_request) in sources {
-        let bytes = s.store.blobs.read_range(&file.sha256, 0, file.size)?;
+        let bytes = s.store.blobs.read_all(c, &file.sha256, file.size)?;
         for score in eval_results::parse_scores(&String::from_utf8_lossy(&bytes)) {
             if score.dataset_id.eq_ignore_ascii_case(dataset_id) {
                 rows.push(Row {
