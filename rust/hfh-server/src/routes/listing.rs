@@ -280,6 +280,7 @@ pub async fn list(ctx: &Ctx, kind: RepoType) -> HubResult<Resp> {
             s.store.with(|c| {
                 let mut found = Vec::new();
                 if !params.matches_nothing {
+                    let like_counts = likes::counts(c)?;
                     for repo in repos::list_repos(c, kind)? {
                         if (repo.private && !caller.is_member_of(&repo.namespace))
                             || !params.keeps_row(&repo)
@@ -295,7 +296,7 @@ pub async fn list(ctx: &Ctx, kind: RepoType) -> HubResult<Resp> {
                             None => None,
                         };
                         if params.keeps_card(&repo, card.as_deref()) {
-                            let likes = likes::count(c, repo.id)?;
+                            let likes = like_counts.get(&repo.id).copied().unwrap_or(0);
                             found.push(Candidate {
                                 repo,
                                 head,

@@ -33,6 +33,14 @@ pub fn count(conn: &Connection, repo_id: i64) -> HubResult<u64> {
     )?)
 }
 
+/// Like counts of every liked repository, by repository row id (absent: no like), in one query
+/// for listings.
+pub fn counts(conn: &Connection) -> HubResult<std::collections::HashMap<i64, u64>> {
+    let mut stmt = conn.prepare("SELECT repo_id, count(*) FROM likes GROUP BY repo_id")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// A repository a user likes, with what visibility checks need.
 #[derive(Debug, Clone)]
 pub struct LikedRepo {
