@@ -4,15 +4,18 @@ Every command is read-only: both sides run it with the same arguments, and stdou
 equal, byte for byte.
 """
 
+import os
 import re
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from huggingface_hub import HfApi
 from huggingface_hub.local_hub import LocalHub
 from tests.e2e._cli_runner import Run, run_cli
-from tests.e2e._seed import commit, create_repo
+from tests.e2e._seed import commit
 
 pytestmark = pytest.mark.compat
 
@@ -81,8 +84,10 @@ def hub(tmp_path_factory: pytest.TempPathFactory):
             ("alice/data", "dataset"): DATASET_CARD,
             ("alice/app", "space"): SPACE_CARD,
         }
+        api = HfApi(endpoint=hub.endpoint, token=token)
         for (repo_id, repo_type), card in repos.items():
-            create_repo(hub.endpoint, token, repo_id, repo_type=repo_type, private=repo_id == "alice/private")
+            sdk = "gradio" if repo_type == "space" else None
+            api.create_repo(repo_id, repo_type=repo_type, private=repo_id == "alice/private", space_sdk=sdk)
             if card is not None:
                 commit(hub.endpoint, token, repo_id, repo_type=repo_type, files={"README.md": card.encode()})
         yield hub, token
@@ -118,12 +123,26 @@ def test_private_card_without_a_token(hub, upstream_python: Path, tmp_path: Path
     _both(hub, upstream_python, tmp_path, ["models", "card", "alice/private"], token_of_alice=False)
 
 
+def test_card_bytes_keep_crlf(hub, upstream_python: Path, tmp_path: Path) -> None:
+    """`run_cli` decodes output as text (CRLF read as LF): this one compares the raw bytes of both sides."""
+    local_hub, token = hub
+    outputs = []
+    for python in (sys.executable, upstream_python):
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "PYTHON", "VIRTUAL_ENV"))}
+        env.update(HF_ENDPOINT=local_hub.endpoint, HF_TOKEN=token, HF_HOME=str(tmp_path / Path(python).parent.name))
+        env.update(HF_HUB_DISABLE_UPDATE_CHECK="1", HF_HUB_DISABLE_TELEMETRY="1", NO_COLOR="1")
+        args = [str(python), "-m", "huggingface_hub.cli.hf", "models", "card", "alice/demo", "--text"]
+        outputs.append(subprocess.run(args, capture_output=True, env=env, cwd="/", timeout=120).stdout)
+    assert outputs[0] == outputs[1] == b"# Demo\r\n\r\nA model.\r\n\n"
+
+
 def test_our_card_commands_output(hub, tmp_path: Path) -> None:
     """What the parity above compares, asserted directly (so that it fails even where upstream is unavailable)."""
     local_hub, token = hub
     full = run_cli(local_hub.endpoint, token, tmp_path, "models", "card", "alice/demo")
     assert full.returncode == 0
-    assert full.stdout.startswith("---\r\nlicense: mit\r\nlanguage:\r\n- en\r\n- fr\r\ntags:\r\n- b\r\n- a\r\n")
+    # (`run_cli` reads the output as text: the card's CRLF line endings arrive as "\n".)
+    assert full.stdout.startswith("---\nlicense: mit\nlanguage:\n- en\n- fr\ntags:\n- b\n- a\nwidget:\n- text: Ça va")
     assert full.stderr == "Hint: Use `hf models card alice/demo --metadata` to extract only the card metadata.\n"
     meta = run_cli(local_hub.endpoint, token, tmp_path, "datasets", "card", "alice/data", "--metadata", "--json")
     assert meta.stdout == '{"license": "cc", "pretty_name": "Data", "train-eval-index": [{"config": "default"}]}\n'
