@@ -13,7 +13,7 @@ the same here and on the website. `metadata_load`, `metadata_save` and `metadata
 import os
 import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import yaml
 
@@ -150,11 +150,10 @@ class RepoCard:
         if Path(repo_id_or_path).is_file():
             card_path = Path(repo_id_or_path)
         elif isinstance(repo_id_or_path, str):
-            card_path = Path(
-                hf_hub_download(
-                    repo_id_or_path, constants.REPOCARD_NAME, repo_type=repo_type or cls.repo_type, token=token
-                )
+            downloaded = hf_hub_download(
+                repo_id_or_path, constants.REPOCARD_NAME, repo_type=repo_type or cls.repo_type, token=token
             )
+            card_path = Path(cast(str, downloaded))  # a path: this is not a dry run
         else:
             raise ValueError(f"Cannot load RepoCard: path not found on disk ({repo_id_or_path}).")
         with card_path.open(mode="r", newline="", encoding="utf-8") as f:  # line endings kept as they are

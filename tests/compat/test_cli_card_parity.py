@@ -147,4 +147,7 @@ def test_our_card_commands_output(hub, tmp_path: Path) -> None:
     meta = run_cli(local_hub.endpoint, token, tmp_path, "datasets", "card", "alice/data", "--metadata", "--json")
     assert meta.stdout == '{"license": "cc", "pretty_name": "Data", "train-eval-index": [{"config": "default"}]}\n'
     both = run_cli(local_hub.endpoint, token, tmp_path, "spaces", "card", "alice/app", "--metadata", "--text")
-    assert (both.returncode, both.stderr.splitlines()[0]) == (1, "Error: --metadata and --text are mutually exclusive.")
+    assert (both.returncode, both.stderr.splitlines()[0]) == (
+        1,
+        "Error: --metadata and --text are mutually exclusive.",
+    )

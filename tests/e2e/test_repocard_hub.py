@@ -112,7 +112,9 @@ def test_metadata_update_on_a_real_repo(api: HfApi, alice_token: str):
     assert "alice/model" in url
     assert api.list_repo_commits("alice/model")[0].title == "Update metadata with huggingface_hub"
     content = _readme(api, "alice/model")
-    assert content == "---\r\nlicense: mit\r\ntags:\r\n- demo\r\npipeline_tag: text-classification\r\n---\r\n# Demo\r\n"
+    assert (
+        content == "---\r\nlicense: mit\r\ntags:\r\n- demo\r\npipeline_tag: text-classification\r\n---\r\n# Demo\r\n"
+    )
     assert api.model_info("alice/model").pipeline_tag == "text-classification"
 
     with pytest.raises(ValueError, match="You passed a new value for the existing meta data field 'license'"):
@@ -163,7 +165,10 @@ def test_metadata_update_without_readme(api: HfApi, alice_token: str):
 def test_metadata_update_reads_the_default_branch_and_commits_to_revision(api: HfApi, alice_token: str):
     api.create_branch("alice/model", branch="dev")
     api.upload_file(
-        path_or_fileobj=b"---\nlicense: other\n---\ndev\n", path_in_repo="README.md", repo_id="alice/model", revision="dev"
+        path_or_fileobj=b"---\nlicense: other\n---\ndev\n",
+        path_in_repo="README.md",
+        repo_id="alice/model",
+        revision="dev",
     )
     metadata_update("alice/model", {"language": "en"}, revision="dev", token=alice_token)
     assert _readme(api, "alice/model", revision="dev").startswith("---\r\nlicense: mit\r\n")  # as upstream

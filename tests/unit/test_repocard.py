@@ -277,8 +277,11 @@ PARITY_CARDS = [
     ["model", "\n\n  ---\nlicense: mit\nlanguage: no\ndate: 2024-01-02\n---\r\nmixed\r\nendings\n"],
     ["model", "---\r\ntags:\r\n- b\r\n- a\r\n- b\r\nwidget:\r\n- text: ünïcode 🤗\r\n---\r\n# Title\r\n"],
     ["model", "---\nlong: " + "word " * 40 + "\nquote: 'a: b'\nempty: ''\nnum: '1.0'\n---\n"],
-    ["model", "---\nmodel-index:\n- name: m\n  results:\n  - task: {type: t}\n    dataset: {name: D, type: d}\n"
-     "    metrics: [{type: acc, value: 0.5, verified: true}]\nbase_model: x/y\nlicense: mit\n---\nbody"],
+    [
+        "model",
+        "---\nmodel-index:\n- name: m\n  results:\n  - task: {type: t}\n    dataset: {name: D, type: d}\n"
+        "    metrics: [{type: acc, value: 0.5, verified: true}]\nbase_model: x/y\nlicense: mit\n---\nbody",
+    ],
     ["dataset", "---\ntrain-eval-index:\n- config: c\nlicense: cc\npretty_name: P\ncustom: {a: [1, 2]}\n---\nd"],
     ["space", "---\ntitle: T\nemoji: 🚀\nsdk: gradio\napp_port: 7860\npinned: false\n---\n\n# Space\n"],
     ["repo", "---\n---\nno match"],
