@@ -18,7 +18,7 @@ from huggingface_hub import (
     metadata_eval_result,
     metadata_update,
 )
-from huggingface_hub.errors import RemoteEntryNotFoundError, RepositoryNotFoundError
+from huggingface_hub.errors import HfHubHTTPError, RemoteEntryNotFoundError, RepositoryNotFoundError
 from huggingface_hub.local_hub import LocalHub
 
 README = "---\r\nlicense: mit\r\ntags:\r\n- demo\r\n---\r\n# Demo\r\n"
@@ -86,9 +86,9 @@ def test_push_to_hub_commits_the_card(api: HfApi, alice_token: str):
     assert pr.pr_num is not None and pr.pr_url is not None
     old_head = api.list_repo_commits("alice/model")[-1].commit_id
     card.text = "stale\n"
-    with pytest.raises(Exception) as error:
+    with pytest.raises(HfHubHTTPError) as error:
         card.push_to_hub("alice/model", token=alice_token, parent_commit=old_head)
-    assert getattr(error.value, "response", None) is not None and error.value.response.status_code == 412
+    assert error.value.response is not None and error.value.response.status_code == 412
     assert "stale" not in _readme(api, "alice/model")
 
 
