@@ -224,6 +224,16 @@ _SUBMOD_ATTRS: dict[str, list[str]] = {
         "wait_for_space",
         "whoami",
     ],
+    "repocard": [
+        "DatasetCard",
+        "ModelCard",
+        "RepoCard",
+        "SpaceCard",
+        "metadata_eval_result",
+        "metadata_load",
+        "metadata_save",
+        "metadata_update",
+    ],
     "repocard_data": [
         "CardData",
         "DatasetCardData",
@@ -497,6 +507,16 @@ if TYPE_CHECKING:  # static view of the lazy names, for type checkers and IDEs
         verify_repo_checksums as verify_repo_checksums,
         wait_for_space as wait_for_space,
         whoami as whoami,
+    )
+    from .repocard import (
+        DatasetCard as DatasetCard,
+        ModelCard as ModelCard,
+        RepoCard as RepoCard,
+        SpaceCard as SpaceCard,
+        metadata_eval_result as metadata_eval_result,
+        metadata_load as metadata_load,
+        metadata_save as metadata_save,
+        metadata_update as metadata_update,
     )
     from .repocard_data import (
         CardData as CardData,

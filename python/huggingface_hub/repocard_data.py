@@ -398,10 +398,13 @@ def model_index_to_eval_results(model_index: list[dict[str, Any]]) -> tuple[str,
     for entry in model_index:
         name = entry["name"]
         for result in entry["results"]:
-            task, dataset = result["task"], result["dataset"]
+            # Keys are read in upstream's order, so that a card missing several reports the same one.
+            task = result["task"]
+            task_type = task["type"]
+            dataset = result["dataset"]
             source = result.get("source", {})
             setting = {
-                "task_type": task["type"],
+                "task_type": task_type,
                 "task_name": task.get("name"),
                 "dataset_type": dataset["type"],
                 "dataset_name": dataset["name"],

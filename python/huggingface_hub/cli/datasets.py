@@ -11,6 +11,7 @@ from typing import Annotated, get_args
 from huggingface_hub._dataset_viewer import execute_raw_sql_query
 from huggingface_hub._repo_info_types import DatasetSort_T, ExpandDatasetProperty_T
 from huggingface_hub.errors import CLIError, RepositoryNotFoundError, RevisionNotFoundError  # noqa: F401  (upstream's module exposes them)
+from huggingface_hub.repocard import DatasetCard
 
 from ._cli_utils import RevisionOpt, TokenOpt, get_hf_api, typer_factory
 from ._file_listing import list_repo_files_cmd  # noqa: F401  (upstream's module exposes it)
@@ -202,3 +203,31 @@ def datasets_sql(
     except ImportError as e:  # no DuckDB: a message saying how to install it, not a traceback
         raise CLIError(str(e)) from e
     out.table(rows)
+
+
+@datasets_cli.command(
+    "card",
+    examples=[
+        "hf datasets card HuggingFaceFW/fineweb",
+        "hf datasets card HuggingFaceFW/fineweb --metadata",
+        "hf datasets card HuggingFaceFW/fineweb --metadata --format json",
+        "hf datasets card HuggingFaceFW/fineweb --text",
+    ],
+)
+def datasets_card(
+    dataset_id: Annotated[str, Argument(help="The dataset ID (e.g. `username/repo-name`).")],
+    metadata: Annotated[bool, Option("--metadata", help="Output only the metadata from the card.")] = False,
+    text: Annotated[bool, Option("--text", help="Output only the text body (no metadata).")] = False,
+    token: TokenOpt = None,
+) -> None:
+    """Get the dataset card (README) for a dataset on the Hub."""
+    if metadata and text:
+        raise CLIError("--metadata and --text are mutually exclusive.")
+    card = DatasetCard.load(dataset_id, token=token)
+    if metadata:
+        out.dict(card.data.to_dict())
+    elif text:
+        out.text(card.text)
+    else:
+        out.text(card.content)
+        out.hint(f"Use `hf datasets card {dataset_id} --metadata` to extract only the card metadata.")

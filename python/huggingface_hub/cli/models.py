@@ -11,6 +11,7 @@ import click
 
 from huggingface_hub._repo_info_types import ExpandModelProperty_T, ModelSort_T
 from huggingface_hub.errors import CLIError, RepositoryNotFoundError, RevisionNotFoundError  # noqa: F401  (upstream's module exposes them)
+from huggingface_hub.repocard import ModelCard
 
 from ._cli_utils import RevisionOpt, SoftChoice, TokenOpt, get_hf_api, typer_factory
 from ._file_listing import list_repo_files_cmd  # noqa: F401  (upstream's module exposes it)
@@ -209,3 +210,31 @@ def models_info(
         revision,
         lambda: api.model_info(repo_id=model_id, revision=revision, expand=expand),  # type: ignore[arg-type]
     )
+
+
+@models_cli.command(
+    "card",
+    examples=[
+        "hf models card google/gemma-4-31B-it",
+        "hf models card google/gemma-4-31B-it --metadata",
+        "hf models card google/gemma-4-31B-it --metadata --format json",
+        "hf models card google/gemma-4-31B-it --text",
+    ],
+)
+def models_card(
+    model_id: Annotated[str, Argument(help="The model ID (e.g. `username/repo-name`).")],
+    metadata: Annotated[bool, Option("--metadata", help="Output only the metadata from the card.")] = False,
+    text: Annotated[bool, Option("--text", help="Output only the text body (no metadata).")] = False,
+    token: TokenOpt = None,
+) -> None:
+    """Get the model card (README) for a model on the Hub."""
+    if metadata and text:
+        raise CLIError("--metadata and --text are mutually exclusive.")
+    card = ModelCard.load(model_id, token=token)
+    if metadata:
+        out.dict(card.data.to_dict())
+    elif text:
+        out.text(card.text)
+    else:
+        out.text(card.content)
+        out.hint(f"Use `hf models card {model_id} --metadata` to extract only the card metadata.")

@@ -23,6 +23,7 @@ from huggingface_hub.errors import RepositoryNotFoundError as RepositoryNotFound
 from huggingface_hub.errors import RevisionNotFoundError as RevisionNotFoundError
 from huggingface_hub.file_download import hf_hub_download as hf_hub_download
 from huggingface_hub.hf_api import HfApi as HfApi
+from huggingface_hub.repocard import SpaceCard
 from huggingface_hub.utils import disable_progress_bars as disable_progress_bars
 from huggingface_hub.utils._parsing import parse_duration as parse_duration
 
@@ -167,6 +168,34 @@ def spaces_info(
         revision,
         lambda: api.space_info(repo_id=space_id, revision=revision, expand=expand),  # type: ignore[arg-type]
     )
+
+
+@spaces_cli.command(
+    "card",
+    examples=[
+        "hf spaces card mteb/leaderboard",
+        "hf spaces card mteb/leaderboard --metadata",
+        "hf spaces card mteb/leaderboard --metadata --format json",
+        "hf spaces card mteb/leaderboard --text",
+    ],
+)
+def spaces_card(
+    space_id: Annotated[str, Argument(help="The space ID (e.g. `username/repo-name`).")],
+    metadata: Annotated[bool, Option("--metadata", help="Output only the metadata from the card.")] = False,
+    text: Annotated[bool, Option("--text", help="Output only the text body (no metadata).")] = False,
+    token: TokenOpt = None,
+) -> None:
+    """Get the Space card (README) for a Space on the Hub."""
+    if metadata and text:
+        raise CLIError("--metadata and --text are mutually exclusive.")
+    card = SpaceCard.load(space_id, token=token)
+    if metadata:
+        out.dict(card.data.to_dict())
+    elif text:
+        out.text(card.text)
+    else:
+        out.text(card.content)
+        out.hint(f"Use `hf spaces card {space_id} --metadata` to extract only the card metadata.")
 
 
 @spaces_cli.command("templates", examples=["hf spaces templates"])

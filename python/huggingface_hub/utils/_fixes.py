@@ -25,15 +25,15 @@ logger = logging.get_logger(__name__)
 _LOCK_FILE_MODE = 0o664
 
 
-def yaml_dump(data: Any, **kwargs: Any) -> str:
-    """`yaml.dump` to a string, keeping non-ASCII characters as they are instead of escaping them.
+def yaml_dump(data: Any, *, stream: Any = None, Dumper: Any = yaml.Dumper, **kwargs: Any) -> Any:
+    """`yaml.dump` (to a string unless `stream` is given), keeping non-ASCII characters as they are instead of
+    escaping them.
 
     ``yaml_dump({"emoji": "👀"})`` gives ``'emoji: 👀\\n'`` where ``yaml.dump`` gives ``'emoji: "\\U0001F440"\\n'``.
     Any keyword of `yaml.dump` can be passed (``sort_keys=False``, ...).
     """
-    kwargs.setdefault("stream", None)
     kwargs.setdefault("allow_unicode", True)
-    return yaml.dump(data, **kwargs)
+    return yaml.dump(data, stream=stream, Dumper=Dumper, **kwargs)
 
 
 @contextlib.contextmanager

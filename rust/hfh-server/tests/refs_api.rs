@@ -279,7 +279,7 @@ async fn refs_commits_branches_and_tags() {
 }
 
 #[tokio::test]
-async fn validate_yaml_always_answers_json() {
+async fn validate_yaml_answers_json_unless_only_text_is_accepted() {
     let dir = tempfile::tempdir().unwrap();
     let hub = Hub::start(dir.path()).await;
     let post = |content: &str| {
@@ -305,5 +305,41 @@ async fn validate_yaml_always_answers_json() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     assert!(json_of(r).await["error"].is_string());
+
+    // `RepoCard.validate` accepts text only: one line per finding, errors first.
+    let text = |content: &str, accept: &str| {
+        hub.client
+            .post(format!("{}/api/validate-yaml", hub.url))
+            .header("accept", accept)
+            .header("content-type", "application/json")
+            .body(json!({"content": content, "repoType": "model"}).to_string())
+            .send()
+    };
+    let r = text("---\nlicense: nope\n---\n", "text/plain")
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/plain"));
+    let body = r.text().await.unwrap();
+    assert!(
+        body.starts_with("- Error: \"license\" must be one of [apache-2.0, mit,"),
+        "{body}"
+    );
+    assert_eq!(body.lines().count(), 1);
+    let r = text("---\nlicense: mit\n---\n", "text/plain")
+        .await
+        .unwrap();
+    assert_eq!(
+        (r.status(), r.text().await.unwrap()),
+        (StatusCode::OK, String::new())
+    );
+    // Accepting JSON as well keeps the JSON answer.
+    let r = text("---\nlicense: nope\n---\n", "text/plain, application/json")
+        .await
+        .unwrap();
+    assert!(json_of(r).await["errors"][0]["message"].is_string());
     hub.server.stop().await.unwrap();
 }

@@ -149,15 +149,32 @@ pub async fn preupload(
 }
 
 /// `POST /api/validate-yaml` `{content, repoType}`: checks the README metadata (YAML syntax,
-/// a mapping at the top, the types and values of well-known keys). Always answers JSON
-/// `{errors: [{message}], warnings: [{message}]}`, with 400 when there are errors.
+/// a mapping at the top, the types and values of well-known keys). Answers JSON
+/// `{errors: [{message}], warnings: [{message}]}`, with 400 when there are errors; a caller
+/// that accepts only `text/plain` (`RepoCard.validate`) gets the Hub's text form instead, one
+/// `- Error: ...` / `- Warning: ...` line per finding, which it shows as it is.
 pub async fn validate_yaml(ctx: &mut Ctx) -> HubResult<Resp> {
+    let wants_text = wants_plain_text(&ctx.headers);
     let answer = |errors: Vec<String>, warnings: Vec<String>| {
         let status = if errors.is_empty() {
             StatusCode::OK
         } else {
             StatusCode::BAD_REQUEST
         };
+        if wants_text {
+            let lines: Vec<String> = errors
+                .iter()
+                .map(|m| format!("- Error: {m}"))
+                .chain(warnings.iter().map(|m| format!("- Warning: {m}")))
+                .collect();
+            let mut resp = Resp::new(axum::body::Body::from(lines.join("\n")));
+            *resp.status_mut() = status;
+            resp.headers_mut().insert(
+                "content-type",
+                axum::http::HeaderValue::from_static("text/plain; charset=utf-8"),
+            );
+            return Ok(resp);
+        }
         let list = |v: Vec<String>| -> Vec<Value> {
             v.into_iter().map(|m| json!({"message": m})).collect()
         };
@@ -193,4 +210,16 @@ pub async fn validate_yaml(ctx: &mut Ctx) -> HubResult<Resp> {
     };
     let report = validate::validate(content, kind);
     answer(report.errors, report.warnings)
+}
+
+/// Whether the `Accept` header asks for plain text and not for JSON.
+fn wants_plain_text(headers: &axum::http::HeaderMap) -> bool {
+    let accept = headers
+        .get_all("accept")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect::<Vec<_>>()
+        .join(",")
+        .to_ascii_lowercase();
+    accept.contains("text/plain") && !accept.contains("application/json")
 }
