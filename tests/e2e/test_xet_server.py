@@ -38,7 +38,9 @@ class XetObjects:
         self.file_hash = info.hash
         self.sha256 = hashlib.sha256(self.data).hexdigest()
         store = work / "cas" / "xet" / "xorbs"
-        (xorb_path,) = [p for p in (store / "xorbs").iterdir() if p.name.startswith("default.") and "." not in p.name[8:]]
+        (xorb_path,) = [
+            p for p in (store / "xorbs").iterdir() if p.name.startswith("default.") and "." not in p.name[8:]
+        ]
         self.xorb_hash = xorb_path.name.removeprefix("default.")
         stored = xorb_path.read_bytes()
         # Stored xorbs end with their footer and its length; uploads carry the chunks only.
@@ -100,7 +102,9 @@ def test_token_routes_follow_the_hub_rules(local_hub: LocalHub, alice_token: str
     assert response.headers["x-xet-token-expiration"] == str(body["exp"])
     # The literal `None` revision (pull requests) and create_pr are accepted.
     none_rev = requests.get(
-        f"{local_hub.endpoint}/api/models/{repo}/xet-write-token/None?create_pr=1", headers=_auth(alice_token), timeout=30
+        f"{local_hub.endpoint}/api/models/{repo}/xet-write-token/None?create_pr=1",
+        headers=_auth(alice_token),
+        timeout=30,
     )
     assert none_rev.status_code == 200, none_rev.text
 
@@ -123,7 +127,10 @@ def test_xorb_uploads_are_verified(local_hub: LocalHub, alice_token: str, repo: 
     url = f"{cas}/v1/xorbs/default/{objects.xorb_hash}"
 
     assert requests.post(url, data=objects.xorb, timeout=30).status_code == 401
-    assert requests.post(url, data=objects.xorb, headers=_auth("hfx.w.1.abc.99999999999.00"), timeout=30).status_code == 401
+    assert (
+        requests.post(url, data=objects.xorb, headers=_auth("hfx.w.1.abc.99999999999.00"), timeout=30).status_code
+        == 401
+    )
     assert requests.post(url, data=objects.xorb, headers=_auth(read), timeout=30).status_code == 403
 
     # The hash in the URL must be the hash of the chunks; a damaged body does not hash (or parse) right.
@@ -146,7 +153,9 @@ def test_xorb_uploads_are_verified(local_hub: LocalHub, alice_token: str, repo: 
     assert again.json() == {"was_inserted": False}
     assert requests.head(url, headers=_auth(read), timeout=30).status_code == 200
     # No upload grants, no global deduplication: both answer 404, which hf_xet handles.
-    grant = requests.post(f"{cas}/v1/xorb-grants/default/{objects.xorb_hash}", json={}, headers=_auth(write), timeout=30)
+    grant = requests.post(
+        f"{cas}/v1/xorb-grants/default/{objects.xorb_hash}", json={}, headers=_auth(write), timeout=30
+    )
     assert grant.status_code == 404
     assert requests.get(f"{cas}/v1/chunks/default/{other}", headers=_auth(read), timeout=30).status_code == 404
 
@@ -175,11 +184,15 @@ def test_shards_are_validated_and_register_commitable_files(
     missing = requests.get(f"{cas}/v1/reconstructions/{objects.file_hash}", headers=_auth(read), timeout=30)
     assert missing.status_code == 404
 
-    stored = requests.post(f"{cas}/v1/xorbs/default/{objects.xorb_hash}", data=objects.xorb, headers=_auth(write), timeout=30)
+    stored = requests.post(
+        f"{cas}/v1/xorbs/default/{objects.xorb_hash}", data=objects.xorb, headers=_auth(write), timeout=30
+    )
     assert stored.status_code == 200
     v2 = requests.post(f"{cas}/v2/shards", data=objects.shard, headers=_auth(write), timeout=30)
     assert [json.loads(line)["type"] for line in v2.text.splitlines()][-1] == "result"
-    assert requests.post(f"{cas}/v1/shards", data=objects.shard, headers=_auth(write), timeout=30).json() == {"result": 0}
+    assert requests.post(f"{cas}/v1/shards", data=objects.shard, headers=_auth(write), timeout=30).json() == {
+        "result": 0
+    }
 
     committed = _commit_lfs(endpoint, alice_token, repo, "file.bin", objects.sha256, size)
     assert committed.status_code == 200, committed.text
@@ -196,7 +209,9 @@ def test_shards_are_validated_and_register_commitable_files(
     assert f'<{cas}/v1/reconstructions/{objects.file_hash}>; rel="xet-reconstruction-info"' in link
     whole = requests.get(f"{endpoint}/{repo}/resolve/main/file.bin", timeout=30)
     assert whole.content == objects.data
-    ranged = requests.get(f"{endpoint}/{repo}/resolve/main/file.bin", headers={"range": "bytes=100000-200009"}, timeout=30)
+    ranged = requests.get(
+        f"{endpoint}/{repo}/resolve/main/file.bin", headers={"range": "bytes=100000-200009"}, timeout=30
+    )
     assert ranged.status_code == 206
     assert ranged.content == objects.data[100_000:200_010]
     tree = requests.get(f"{endpoint}/api/models/{repo}/tree/main", timeout=30).json()
@@ -228,7 +243,10 @@ def test_shards_are_validated_and_register_commitable_files(
 
     # Another repository's token does not see the file.
     requests.post(
-        f"{endpoint}/api/repos/create", json={"name": "y", "organization": "alice"}, headers=_auth(alice_token), timeout=30
+        f"{endpoint}/api/repos/create",
+        json={"name": "y", "organization": "alice"},
+        headers=_auth(alice_token),
+        timeout=30,
     )
     other = _cas_token(endpoint, alice_token, "read", repo="alice/y").json()["accessToken"]
     hidden = requests.get(f"{cas}/v1/reconstructions/{objects.file_hash}", headers=_auth(other), timeout=30)
