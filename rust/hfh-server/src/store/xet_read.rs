@@ -49,12 +49,14 @@ pub fn plan(conn: &Connection, file: &XetFile, start: u64, end: u64) -> HubResul
         if pos >= end {
             break;
         }
-        if !metas.contains_key(&s.xorb) {
-            let meta = xorb_meta(conn, &s.xorb.hex())?
-                .ok_or_else(|| HubError::internal(format!("xorb {} is missing", s.xorb)))?;
-            metas.insert(s.xorb, meta);
-        }
-        let meta = &metas[&s.xorb];
+        let meta = match metas.entry(s.xorb) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => e.insert(
+                xorb_meta(conn, &s.xorb.hex())?
+                    .ok_or_else(|| HubError::internal(format!("xorb {} is missing", s.xorb)))?,
+            ),
+        };
+        let meta = &*meta;
         if s.chunk_end > meta.num_chunks() || s.chunk_start >= s.chunk_end {
             return Err(HubError::internal("segment outside its xorb"));
         }

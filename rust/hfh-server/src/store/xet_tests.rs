@@ -159,7 +159,10 @@ fn shards_are_validated_and_registered_atomically() {
     let (_dir, store, repo) = setup();
     let data = content(400_000, 4);
     let up = prepare(&data);
-    let shard = shard_bytes(&[up.file.clone()], &[up.xorb_info.clone()]);
+    let shard = shard_bytes(
+        std::slice::from_ref(&up.file),
+        std::slice::from_ref(&up.xorb_info),
+    );
     // The xorb was not uploaded: refused, nothing recorded.
     let err = xet::register_shard(&store, repo.id, &repo.hub_id, &shard).unwrap_err();
     assert_eq!(err.status.as_u16(), 400);
@@ -221,7 +224,10 @@ fn plans_cover_exactly_the_requested_range() {
     let data = content(700_000, 5);
     let up = prepare(&data);
     store_xorb(&store, &up);
-    let shard = shard_bytes(&[up.file.clone()], &[up.xorb_info.clone()]);
+    let shard = shard_bytes(
+        std::slice::from_ref(&up.file),
+        std::slice::from_ref(&up.xorb_info),
+    );
     xet::register_shard(&store, repo.id, &repo.hub_id, &shard).unwrap();
     let file = store
         .read(|c| xet::file_by_hash(c, &up.file.hash.hex()))
