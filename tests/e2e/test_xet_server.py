@@ -276,3 +276,39 @@ def test_cas_tokens_expire(local_hub: LocalHub, alice_token: str, repo: str, obj
     read = _cas_token(local_hub.endpoint, alice_token, "read").json()["accessToken"]
     forged = read.replace("hfx.r.", "hfx.w.", 1)
     assert requests.post(url, data=objects.xorb, headers=_auth(forged), timeout=30).status_code == 401
+
+
+def test_xet_files_are_lfs_files_of_their_repository(
+    local_hub: LocalHub, alice_token: str, repo: str, objects: XetObjects
+) -> None:
+    from huggingface_hub import HfApi
+    from huggingface_hub.errors import EntryNotFoundError
+
+    endpoint = local_hub.endpoint
+    cas = f"{endpoint}/cas"
+    write = _cas_token(endpoint, alice_token, "write").json()["accessToken"]
+    requests.post(f"{cas}/v1/xorbs/default/{objects.xorb_hash}", data=objects.xorb, headers=_auth(write), timeout=30)
+    assert requests.post(f"{cas}/v1/shards", data=objects.shard, headers=_auth(write), timeout=30).status_code == 200
+    # The LFS batch API knows the object already: nothing to upload.
+    batch = requests.post(
+        f"{endpoint}/{repo}.git/info/lfs/objects/batch",
+        json={"operation": "upload", "objects": [{"oid": objects.sha256, "size": len(objects.data)}]},
+        headers={**_auth(alice_token), "accept": "application/vnd.git-lfs+json"},
+        timeout=30,
+    )
+    assert batch.status_code == 200
+    assert "actions" not in batch.json()["objects"][0]
+    assert _commit_lfs(endpoint, alice_token, repo, "w/file.bin", objects.sha256, len(objects.data)).status_code == 200
+
+    api = HfApi(endpoint=endpoint, token=alice_token)
+    api.super_squash_history(repo)
+    assert api.hf_hub_download(repo, "w/file.bin", cache_dir=str(local_hub.data_dir.parent / "c")) is not None
+    listed = list(api.list_lfs_files(repo))
+    assert [(f.filename, f.file_oid, f.size) for f in listed] == [("w/file.bin", objects.sha256, len(objects.data))]
+    api.permanently_delete_lfs_files(repo, listed)
+    assert list(api.list_lfs_files(repo)) == []
+    with pytest.raises(EntryNotFoundError):
+        api.hf_hub_download(repo, "w/file.bin", cache_dir=str(local_hub.data_dir.parent / "c2"))
+    read = _cas_token(endpoint, alice_token, "read").json()["accessToken"]
+    gone = requests.get(f"{cas}/v1/reconstructions/{objects.file_hash}", headers=_auth(read), timeout=30)
+    assert gone.status_code == 404
