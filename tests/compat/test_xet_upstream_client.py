@@ -89,6 +89,16 @@ XET_SCENARIO = textwrap.dedent(
     )
     info = _fetch_xet_connection_info_with_url(read_url, build_hf_headers(token=os.environ["READ_TOKEN"]))
     result["read_token_endpoint"] = info.endpoint
+
+    # Another user may upload through Xet into a pull request (write token route with `None?create_pr=1`).
+    bob = HfApi(token=os.environ["BOB_TOKEN"])
+    pr = bob.upload_file(path_or_fileobj=folder + "/a.bin", path_in_repo="from-bob.bin", repo_id="alice/xet", create_pr=True)
+    result["pr_revision"] = pr.pr_revision
+    file_download.http_get = no_plain_download
+    result["pr_download"] = sha_of(
+        hf_hub_download("alice/xet", "from-bob.bin", revision=pr.pr_revision, cache_dir=cache, token=os.environ["BOB_TOKEN"])
+    )
+    file_download.http_get = plain_get
     print(json.dumps(result))
     """
 )
@@ -142,6 +152,7 @@ def _sha(data: bytes) -> str:
 def test_upstream_uploads_and_downloads_through_xet(upstream_python: Path, hub: LocalHub, tmp_path: Path) -> None:
     token = hub.create_user("alice")
     read_token = hub.create_user("alice", role="read")
+    bob_token = hub.create_user("bob")
     work = tmp_path / "work"
     folder = work / "folder"
     folder.mkdir(parents=True)
@@ -166,6 +177,7 @@ def test_upstream_uploads_and_downloads_through_xet(upstream_python: Path, hub: 
         HF_HUB_DISABLE_PROGRESS_BARS="1",
         HF_TOKEN=token,
         READ_TOKEN=read_token,
+        BOB_TOKEN=bob_token,
         HF_HOME=str(tmp_path / "hf_home"),
         HF_XET_CACHE=str(tmp_path / "xet_cache"),
     )
@@ -189,6 +201,8 @@ def test_upstream_uploads_and_downloads_through_xet(upstream_python: Path, hub: 
     assert result["write_token_anonymous"] == ["RepositoryNotFoundError", 401]
     assert result["write_token_read_only"] == ["HfHubHTTPError", 403]
     assert result["read_token_endpoint"] == f"{hub.endpoint}/cas"
+    assert result["pr_revision"] == "refs/pr/1"
+    assert result["pr_download"] == _sha(a)
 
     plain = _run(upstream_python, PLAIN_SCENARIO, [str(work)], plain_env, work)
     assert plain["big.bin"] == _sha(big)
