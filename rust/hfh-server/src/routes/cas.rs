@@ -33,6 +33,8 @@ use serde_json::{json, Value};
 
 /// Lifetime of a fetch URL, in seconds (hf_xet asks for new ones on a 403).
 const FETCH_URL_TTL: u64 = 3600;
+/// Xorb uploads received at once (each holds up to 64 MiB in memory until it is stored).
+static XORB_SLOTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(8);
 /// Largest shard accepted (hf_xet cuts them at 64 MiB).
 const MAX_SHARD: usize = 128 << 20;
 
@@ -171,6 +173,11 @@ async fn upload_xorb(
             "Body is larger than the largest xorb ({MAX_XORB_UPLOAD} bytes)"
         )));
     }
+    // A bounded number of xorbs in memory at once: more uploads wait here (TCP backpressure on their bodies).
+    let _slot = XORB_SLOTS
+        .acquire()
+        .await
+        .map_err(|_| HubError::internal("xorb upload slots closed"))?;
     let mut buf = xet::xorb_buffer();
     if let Err(e) = receive_into(ctx, &mut buf, MAX_XORB_UPLOAD).await {
         xet::release_xorb_buffer(buf);
