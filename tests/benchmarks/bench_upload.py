@@ -1,4 +1,4 @@
-"""Uploads to the local Hub: ours vs upstream 1.29 (`HF_HUB_DISABLE_XET=1`, its LFS path) vs command-line tools.
+"""Uploads to the local Hub: ours vs upstream 1.29 (`HF_HUB_DISABLE_XET=1`, its LFS path, and with hf_xet through Xet)
 
 Targets (issue "Uploads"):
 (a) preparing the upload of 8 files of 512 MiB (upload info: size, sample and SHA-256 of every file) at least
@@ -17,6 +17,7 @@ stores ("known content", what is left is the client's work plus the commits them
 import hashlib
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -76,11 +77,12 @@ def _command_seconds(argv: list[str]) -> float:
 
 
 def _big_input(work: Path) -> Path:
+    # Random throughout: a file repeating one block would be deduplicated by Xet (content-defined chunks).
     path = work / "big.bin"
-    block = os.urandom(64 * 1024 * 1024)
+    block = 64 * 1024 * 1024
     with open(path, "wb") as f:
-        for offset in range(0, BIG_SIZE, len(block)):
-            f.write(offset.to_bytes(8, "little") + block[8 : BIG_SIZE - offset])
+        for offset in range(0, BIG_SIZE, block):
+            f.write(os.urandom(min(block, BIG_SIZE - offset)))
     return path
 
 
@@ -120,6 +122,15 @@ def _forget_object(data_dir: Path, oid: str) -> None:
     blob = data_dir / "blobs" / "sha256" / oid[:2] / oid[2:]
     if blob.exists():
         blob.unlink()
+
+
+def _forget_xorbs(data_dir: Path) -> None:
+    """Delete the stored xorbs, so that the next Xet upload writes all of its own (the server skips xorbs it has)."""
+    db = sqlite3.connect(data_dir / "hub.sqlite", timeout=60)
+    with db:
+        db.execute("DELETE FROM xet_xorbs")
+    db.close()
+    shutil.rmtree(data_dir / "blobs" / "xorbs", ignore_errors=True)
 
 
 def _small_files(folder: Path) -> Path:
@@ -189,8 +200,10 @@ def run() -> str:
             "ours (`upload_file`)": [sys.executable, "-c", UPLOAD_FILE, str(big), repo],
             "curl -T (PUT to a signed upload URL)": None,
         }
+        xet_name = "upstream 1.29 + hf_xet (`upload_file` through Xet)"
         if upstream:
             file_contenders["upstream 1.29 (`upload_file`)"] = [upstream, "-I", "-c", UPLOAD_FILE, str(big), repo]
+            file_contenders[xet_name] = [upstream, "-I", "-c", UPLOAD_FILE, str(big), repo]
         run_number = 0
         hashing: list[float] = []
         load_before = os.getloadavg()[0]
@@ -205,6 +218,13 @@ def run() -> str:
                     if openssl:
                         # What any LFS client must do before it may send a byte: hash the whole file.
                         hashing.append(_command_seconds([openssl, "dgst", "-sha256", str(big)]))
+                elif name == xet_name:
+                    # A fresh Xet cache each time: no deduplication against the previous runs' shards.
+                    xet_cache = tmp_path / f"xet-cache-{run_number}"
+                    xet_env = {k: v for k, v in env.items() if k != "HF_HUB_DISABLE_XET"}
+                    seconds = _python_seconds(argv, {**xet_env, "HF_XET_CACHE": str(xet_cache)})
+                    shutil.rmtree(xet_cache, ignore_errors=True)
+                    _forget_xorbs(hub.data_dir)
                 else:
                     seconds = _python_seconds(argv, env)
                 results["file"].setdefault(name, []).append(seconds)
@@ -244,7 +264,7 @@ def run() -> str:
     lines = [
         "### Uploads to the local Hub",
         "",
-        f"{os.cpu_count()} cores; upstream with `HF_HUB_DISABLE_XET=1`; ratio = contender time / our time (above 1 means"
+        f"{os.cpu_count()} cores; upstream with `HF_HUB_DISABLE_XET=1` (except the hf_xet line); ratio = contender time / our time (above 1 means"
         f" we are faster); {REPEAT} interleaved runs per contender.",
         "",
         f"(a) Upload info (size, sample, SHA-256) of {FILE_COUNT} files of {FILE_SIZE // 1024**2} MiB, page cache"

@@ -206,6 +206,9 @@ def _make_old_data_dir(data_dir: Path) -> None:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(bytes(data))
         conn.execute("DROP TABLE small_blobs")
+        # And without the tables of later versions (Xet storage, version 8).
+        conn.execute("DROP TABLE IF EXISTS xet_files")
+        conn.execute("DROP TABLE IF EXISTS xet_xorbs")
         conn.execute("PRAGMA user_version = 6")
         conn.commit()
     finally:
