@@ -1,4 +1,4 @@
-"""Uploads to the local Hub: ours vs upstream 1.29 (`HF_HUB_DISABLE_XET=1`, its LFS path, and with hf_xet through Xet)
+"""Uploads to the local Hub: ours vs upstream 1.29 vs command-line tools.
 
 Targets (issue "Uploads"):
 (a) preparing the upload of 8 files of 512 MiB (upload info: size, sample and SHA-256 of every file) at least
@@ -7,11 +7,14 @@ Targets (issue "Uploads"):
     same server;
 (c) `upload_folder` of 2,000 small files at least 3x upstream.
 
-Python contenders run in fresh processes and time the call itself (imports excluded). Contenders are interleaved.
-An uploaded object stays on the server, which would then skip it: (b) changes the first bytes of the file before
-every run (same size, new SHA-256) and deletes the stored object afterwards; (c) uploads into a new repository each
-time, with new files ("new content", every blob written and synced by the server) and with files the server already
-stores ("known content", what is left is the client's work plus the commits themselves).
+The local Hub speaks Xet, so both clients run in their default mode (ours: built-in Xet; upstream: with hf_xet, as
+`pip install huggingface_hub` installs it) and, for reference, in their LFS mode (`HF_HUB_DISABLE_XET=1`).
+Python contenders run in fresh processes with a fresh `HF_HOME` (no Xet shard cache carried between runs) and time
+the call itself (imports excluded). Contenders are interleaved. An uploaded object stays on the server, which would
+then skip it: (b) refills the file with new random bytes before every run (Xet deduplicates repeated chunks, so the
+content must be new everywhere, not just in its first bytes) and deletes a stored LFS object afterwards; (c) uploads
+into a new repository each time, with new files ("new content", every blob written and synced by the server) and
+with files the server already stores ("known content", what is left is the client's work plus the commits).
 """
 
 import hashlib
@@ -31,6 +34,8 @@ from .bench_hashing import FILE_COUNT, FILE_SIZE, make_files
 
 BIG_SIZE = int(os.environ.get("HFH_BENCH_UPLOAD_MIB", 2048)) * 1024 * 1024
 SMALL_FILES = int(os.environ.get("HFH_BENCH_UPLOAD_FILES", 2000))
+OURS_FILE = "ours (`upload_file`, Xet)"
+OURS_FOLDER = "ours (`upload_folder`)"
 PAUSE = float(os.environ.get("HFH_BENCH_PAUSE", 12))
 REPEAT = int(os.environ.get("HFH_BENCH_REPEAT", 2))
 
@@ -76,24 +81,22 @@ def _command_seconds(argv: list[str]) -> float:
     return time.perf_counter() - start
 
 
-def _big_input(work: Path) -> Path:
-    # Random throughout: a file repeating one block would be deduplicated by Xet (content-defined chunks).
-    path = work / "big.bin"
-    block = 64 * 1024 * 1024
-    with open(path, "wb") as f:
-        for offset in range(0, BIG_SIZE, block):
-            f.write(os.urandom(min(block, BIG_SIZE - offset)))
-    return path
+def _refill(path: Path, run: int) -> str:
+    """Fill the file with new random bytes (AES-CTR keystream, fast) and return their SHA-256.
 
-
-def _make_unique(path: Path, run: int) -> str:
-    """Give the file a new SHA-256 (its first 8 bytes) and return it; the rest of the file stays in the page cache."""
-    with open(path, "r+b") as f:
-        f.write(run.to_bytes(8, "little"))
+    The file is rewritten in place, so its page-cache pages are reused rather than allocated afresh."""
+    key = hashlib.sha256(f"{run}-{time.time()}".encode()).hexdigest()[:32]
+    cipher = ["openssl", "enc", "-aes-128-ctr", "-K", key, "-iv", "0" * 32, "-in", "/dev/zero"]
     digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(16 * 1024 * 1024):
-            digest.update(chunk)
+    with subprocess.Popen(cipher, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL) as proc, open(path, "r+b") as f:
+        assert proc.stdout is not None
+        left = BIG_SIZE
+        while left:
+            block = proc.stdout.read(min(left, 16 * 1024 * 1024))
+            f.write(block)
+            digest.update(block)
+            left -= len(block)
+        proc.kill()
     return digest.hexdigest()
 
 
@@ -125,7 +128,7 @@ def _forget_object(data_dir: Path, oid: str) -> None:
 
 
 def _forget_xorbs(data_dir: Path) -> None:
-    """Delete the stored xorbs, so that the next Xet upload writes all of its own (the server skips xorbs it has)."""
+    """Delete the stored xorbs, so that the next Xet upload writes all of its own (and the disk does not fill up)."""
     db = sqlite3.connect(data_dir / "hub.sqlite", timeout=60)
     with db:
         db.execute("DELETE FROM xet_xorbs")
@@ -178,9 +181,16 @@ def run() -> str:
             "HF_ENDPOINT": hub.endpoint,
             "HF_TOKEN": token,
             "HF_HUB_DISABLE_PROGRESS_BARS": "1",
-            "HF_HUB_DISABLE_XET": "1",
             "HF_HUB_DISABLE_TELEMETRY": "1",
         }
+        lfs_env = {**env, "HF_HUB_DISABLE_XET": "1"}
+        homes = 0
+
+        def fresh_home(base: dict[str, str]) -> dict[str, str]:
+            nonlocal homes
+            homes += 1
+            return {**base, "HF_HOME": str(tmp_path / f"home-{homes}")}
+
         auth = {"authorization": f"Bearer {token}"}
 
         def new_repo(name: str) -> str:
@@ -194,41 +204,40 @@ def run() -> str:
             return f"bench/{name}"
 
         # (b) One 2 GiB LFS file.
-        big = _big_input(tmp_path)
+        big = tmp_path / "big.bin"
+        with open(big, "wb") as f:
+            f.truncate(BIG_SIZE)
         repo = new_repo("big")
-        file_contenders: dict[str, list[str] | None] = {
-            "ours (`upload_file`)": [sys.executable, "-c", UPLOAD_FILE, str(big), repo],
+        ours_upload = [sys.executable, "-c", UPLOAD_FILE, str(big), repo]
+        file_contenders: dict[str, tuple[list[str], dict[str, str]] | None] = {
+            OURS_FILE: (ours_upload, env),
+            "ours (`upload_file`, LFS: `HF_HUB_DISABLE_XET=1`)": (ours_upload, lfs_env),
             "curl -T (PUT to a signed upload URL)": None,
         }
-        xet_name = "upstream 1.29 + hf_xet (`upload_file` through Xet)"
         if upstream:
-            file_contenders["upstream 1.29 (`upload_file`)"] = [upstream, "-I", "-c", UPLOAD_FILE, str(big), repo]
-            file_contenders[xet_name] = [upstream, "-I", "-c", UPLOAD_FILE, str(big), repo]
+            upstream_upload = [upstream, "-I", "-c", UPLOAD_FILE, str(big), repo]
+            file_contenders["upstream 1.29 (`upload_file`, hf_xet)"] = (upstream_upload, env)
+            file_contenders["upstream 1.29 (`upload_file`, LFS: `HF_HUB_DISABLE_XET=1`)"] = (upstream_upload, lfs_env)
         run_number = 0
         hashing: list[float] = []
         load_before = os.getloadavg()[0]
         for _ in range(REPEAT):
-            for name, argv in file_contenders.items():
+            for name, contender in file_contenders.items():
                 run_number += 1
-                oid = _make_unique(big, run_number)
+                oid = _refill(big, run_number)
                 time.sleep(PAUSE)
-                if argv is None:
+                if contender is None:
                     url = _signed_upload_url(hub.endpoint, token, repo, oid, BIG_SIZE)
                     seconds = _command_seconds(["curl", "-sf", "-o", "/dev/null", "-T", str(big), url])
                     if openssl:
                         # What any LFS client must do before it may send a byte: hash the whole file.
                         hashing.append(_command_seconds([openssl, "dgst", "-sha256", str(big)]))
-                elif name == xet_name:
-                    # A fresh Xet cache each time: no deduplication against the previous runs' shards.
-                    xet_cache = tmp_path / f"xet-cache-{run_number}"
-                    xet_env = {k: v for k, v in env.items() if k != "HF_HUB_DISABLE_XET"}
-                    seconds = _python_seconds(argv, {**xet_env, "HF_XET_CACHE": str(xet_cache)})
-                    shutil.rmtree(xet_cache, ignore_errors=True)
-                    _forget_xorbs(hub.data_dir)
                 else:
-                    seconds = _python_seconds(argv, env)
+                    argv, base_env = contender
+                    seconds = _python_seconds(argv, fresh_home(base_env))
                 results["file"].setdefault(name, []).append(seconds)
                 _forget_object(hub.data_dir, oid)
+                _forget_xorbs(hub.data_dir)
         big.unlink()
         load_after = os.getloadavg()[0]
 
@@ -240,16 +249,21 @@ def run() -> str:
             check=True,
             stdout=subprocess.DEVNULL,
         )
-        folder_contenders = {"ours (`upload_folder`)": [sys.executable, "-c", UPLOAD_FOLDER]}
+        folder_contenders = {OURS_FOLDER: ([sys.executable, "-c", UPLOAD_FOLDER], env)}
         if upstream:
-            folder_contenders["upstream 1.29 (`upload_folder`)"] = [upstream, "-I", "-c", UPLOAD_FOLDER]
+            upstream_folder = [upstream, "-I", "-c", UPLOAD_FOLDER]
+            folder_contenders["upstream 1.29 (`upload_folder`, hf_xet: streamed commits)"] = (upstream_folder, env)
+            folder_contenders["upstream 1.29 (`upload_folder`, `HF_HUB_DISABLE_XET=1`: one commit)"] = (
+                upstream_folder,
+                lfs_env,
+            )
         for run in range(REPEAT):
-            for index, (name, argv) in enumerate(folder_contenders.items()):
+            for index, (name, (argv, base_env)) in enumerate(folder_contenders.items()):
                 fresh = _small_files(tmp_path / "fresh")
                 time.sleep(PAUSE)
-                seconds = _python_seconds([*argv, str(fresh), new_repo(f"new-{run}-{index}")], env)
+                seconds = _python_seconds([*argv, str(fresh), new_repo(f"new-{run}-{index}")], fresh_home(base_env))
                 results["folder-new"].setdefault(name, []).append(seconds)
-                seconds = _python_seconds([*argv, str(known), new_repo(f"known-{run}-{index}")], env)
+                seconds = _python_seconds([*argv, str(known), new_repo(f"known-{run}-{index}")], fresh_home(base_env))
                 results["folder-known"].setdefault(name, []).append(seconds)
 
     def table(measures: dict[str, list[float]], ours_name: str, skip_first: bool = False) -> list[str]:
@@ -264,8 +278,8 @@ def run() -> str:
     lines = [
         "### Uploads to the local Hub",
         "",
-        f"{os.cpu_count()} cores; upstream with `HF_HUB_DISABLE_XET=1` (except the hf_xet line); ratio = contender time / our time (above 1 means"
-        f" we are faster); {REPEAT} interleaved runs per contender.",
+        f"{os.cpu_count()} cores; both clients in their default mode (Xet) and in LFS mode (`HF_HUB_DISABLE_XET=1`);"
+        f" ratio = contender time / our time (above 1 means we are faster); {REPEAT} interleaved runs per contender.",
         "",
         f"(a) Upload info (size, sample, SHA-256) of {FILE_COUNT} files of {FILE_SIZE // 1024**2} MiB, page cache"
         " warm (first run discarded):",
@@ -276,17 +290,17 @@ def run() -> str:
         f" receives; 1-minute load average {load_before:.1f} before, {load_after:.1f} after, this benchmark"
         " included):",
         "",
-        *table(results["file"], "ours (`upload_file`)"),
+        *table(results["file"], OURS_FILE),
         "",
         *_protocol_ceiling(results["file"], hashing),
         f"(c) `upload_folder` of {SMALL_FILES} files of 4 KiB into a new repository, new content (every blob written"
         " and synced by the server):",
         "",
-        *table(results["folder-new"], "ours (`upload_folder`)"),
+        *table(results["folder-new"], OURS_FOLDER),
         "",
         "(c') the same with content the server already stores (client work and commits only):",
         "",
-        *table(results["folder-known"], "ours (`upload_folder`)"),
+        *table(results["folder-known"], OURS_FOLDER),
     ]
     return "\n".join(lines) + "\n"
 
