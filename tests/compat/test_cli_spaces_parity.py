@@ -141,7 +141,7 @@ def test_help_pages(hub, upstream_python: Path, tmp_path: Path, args: list[str])
 
 # Upstream's commands that are absent here (see tools/compat/deviations.md): they change the column widths of the
 # group's help, so that page is compared command by command.
-ABSENT = {"card", "hot-reload"}
+ABSENT = {"card"}
 
 
 def _commands(help_text: str) -> dict[str, str]:

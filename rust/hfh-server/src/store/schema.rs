@@ -244,6 +244,22 @@ CREATE TABLE small_blobs (
 );
 "#;
 
+/// A Space's running app as declared by the local Hub's operator (the local Hub runs none
+/// itself), and the last hot-reload request of each Space (see `store::space_apps`).
+const V8_SPACE_APPS: &str = r#"
+CREATE TABLE space_apps (
+    repo_id     INTEGER PRIMARY KEY REFERENCES repos(id) ON DELETE CASCADE,
+    host        TEXT NOT NULL,              -- base URL of the app, e.g. https://user-space.hf.space
+    replicas    TEXT NOT NULL               -- JSON array of replica ids
+);
+CREATE TABLE space_hot_reloads (
+    repo_id          INTEGER PRIMARY KEY REFERENCES repos(id) ON DELETE CASCADE,
+    commit_oid       TEXT NOT NULL,         -- the hot-reload commit (the reload id)
+    status           TEXT NOT NULL,         -- created | canceled
+    replica_statuses TEXT NOT NULL          -- JSON [[replica id, status or null], ...]
+);
+"#;
+
 const MIGRATIONS: &[&str] = &[
     V1,
     V2_REPO_REDIRECTS,
@@ -252,6 +268,7 @@ const MIGRATIONS: &[&str] = &[
     V5_LFS_FILES_AND_FOLLOWS,
     V6_SPACES_RUNTIME,
     V7_SMALL_BLOBS,
+    V8_SPACE_APPS,
 ];
 
 /// Brings the database to the latest schema version in a single transaction.
