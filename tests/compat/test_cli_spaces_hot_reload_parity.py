@@ -98,7 +98,12 @@ def test_same_summary_as_upstream_with_a_running_app(hub, upstream_python: Path,
     ):
         local_hub.attach_space_app("alice/o-live", ours.host, ["r1", "r2", "r3"])
         local_hub.attach_space_app("alice/u-live", theirs.host, ["r1", "r2", "r3"])
-        _, stdout, _ = _both(hub, upstream_python, tmp_path, ["spaces", "hot-reload", "alice/@-live", "app.py", "-f", str(local)])
+        _, stdout, _ = _both(
+            hub, upstream_python, tmp_path, ["spaces", "hot-reload", "alice/@-live", "app.py", "-f", str(local)]
+        )
     # Meaningful: both went through the reload servers.
-    assert "---- Replica r2 ----\n✔︎ Same as first replica\n---- Replica r3 ----\n✔︎ app.py created\n⟳ UI updated\n" in stdout
+    assert (
+        "---- Replica r2 ----\n✔︎ Same as first replica\n---- Replica r3 ----\n✔︎ app.py created\n⟳ UI updated\n"
+        in stdout
+    )
     assert [r for r, route, _, _ in theirs.requests if route == "get-reload"] == ["r1", "r2", "r3"]

@@ -194,7 +194,11 @@ def test_hot_reload_flag_elsewhere_is_an_ordinary_commit(space: HfApi, new_app: 
     ("readme", "sdk", "message"),
     [
         ("---\nsdk: docker\n---\n", "docker", "Hot-reloading is only available on Gradio SDK. Found docker SDK"),
-        ("---\nsdk: gradio\nsdk_version: 5.9.1\n---\n", "gradio", "Hot-reloading requires Gradio >= 6.1.0 (found 5.9.1)"),
+        (
+            "---\nsdk: gradio\nsdk_version: 5.9.1\n---\n",
+            "gradio",
+            "Hot-reloading requires Gradio >= 6.1.0 (found 5.9.1)",
+        ),
         ("---\nsdk: gradio\n---\n", "gradio", "Unable to read sdk_version from alice/checked cardData"),
     ],
 )
@@ -202,11 +206,22 @@ def test_checks_refuse_spaces_that_cannot_hot_reload(
     space: HfApi, local_hub: LocalHub, alice_token: str, tmp_path: Path, new_app: Path, readme, sdk, message
 ) -> None:
     space.create_repo("alice/checked", repo_type="space", space_sdk=sdk)
-    space.upload_file(path_or_fileobj=readme.encode(), path_in_repo="README.md", repo_id="alice/checked", repo_type="space")
+    space.upload_file(
+        path_or_fileobj=readme.encode(), path_in_repo="README.md", repo_id="alice/checked", repo_type="space"
+    )
     run = hf(local_hub, alice_token, tmp_path, "spaces", "hot-reload", "alice/checked", "app.py", "-f", str(new_app))
     assert run.returncode == 1 and f"Error: {message}" in run.stderr
     skipped = hf(
-        local_hub, alice_token, tmp_path, "spaces", "hot-reload", "alice/checked", "app.py", "-f", str(new_app), "--skip-checks"
+        local_hub,
+        alice_token,
+        tmp_path,
+        "spaces",
+        "hot-reload",
+        "alice/checked",
+        "app.py",
+        "-f",
+        str(new_app),
+        "--skip-checks",
     )
     assert skipped.returncode == 0, skipped.stderr
     assert skipped.stdout.endswith("Failed creating hot-reloaded commit. hot_reloading.replica_statuses=[]\n")
@@ -215,7 +230,18 @@ def test_checks_refuse_spaces_that_cannot_hot_reload(
 def test_usage_errors_and_skip_summary(space: HfApi, local_hub: LocalHub, alice_token: str, tmp_path: Path, new_app):
     run = hf(local_hub, alice_token, tmp_path, "spaces", "hot-reload", "alice/demo")
     assert run.returncode == 1 and "Either filename or --local-file/-f must be specified" in run.stderr
-    run = hf(local_hub, alice_token, tmp_path, "spaces", "hot-reload", "alice/demo", "app.py", "-f", str(new_app), "--skip-summary")
+    run = hf(
+        local_hub,
+        alice_token,
+        tmp_path,
+        "spaces",
+        "hot-reload",
+        "alice/demo",
+        "app.py",
+        "-f",
+        str(new_app),
+        "--skip-summary",
+    )
     assert run.returncode == 0 and "Hot-reload summary" not in run.stdout and "Created commit" in run.stdout
     run = hf(local_hub, None, tmp_path, "spaces", "hot-reload", "alice/demo", "app.py")  # type: ignore[arg-type]
     assert run.returncode == 1
@@ -225,16 +251,17 @@ def test_without_a_terminal_the_file_is_left_to_edit(space: HfApi, local_hub: Lo
     run = hf(local_hub, alice_token, tmp_path, "spaces", "hot-reload", "alice/demo", "app.py")
     assert run.returncode == 0, run.stderr
     lines = run.stdout.splitlines()
-    assert lines[:2] == ["This feature is experimental and subject to change", "No TTY detected. Non-interactive fallback:"]
+    assert lines[:2] == [
+        "This feature is experimental and subject to change",
+        "No TTY detected. Non-interactive fallback:",
+    ]
     kept = Path(lines[2].removeprefix("- Edit "))
     assert kept.name == "app.py" and kept.read_text() == "import gradio\n"
     assert lines[3] == f"- Run `hf spaces hot-reload alice/demo app.py -f {kept}`"
     assert space.list_repo_commits("alice/demo", repo_type="space")[0].title == "Upload app.py with huggingface_hub"
 
 
-def test_the_editor_edits_the_remote_file(
-    space: HfApi, local_hub: LocalHub, alice_token: str, tmp_path: Path
-) -> None:
+def test_the_editor_edits_the_remote_file(space: HfApi, local_hub: LocalHub, alice_token: str, tmp_path: Path) -> None:
     editor = tmp_path / "editor.py"
     editor.write_text("import sys\nwith open(sys.argv[1], 'a') as f:\n    f.write('EDITED = True\\n')\n")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "PYTHON"))}
@@ -266,7 +293,9 @@ def test_the_editor_edits_the_remote_file(
 def test_sse_parsing_copes_with_any_chunking() -> None:
     from huggingface_hub._hot_reload.sse_client import iter_events
 
-    stream = b": hi\r\n\r\nevent: ping\r\ndata: a\r\n\r\ndata: {\"x\":\r\ndata:  1}\n\nid: 7\rretry: 10\rdata: \xc3\xa9\r\r"
+    stream = (
+        b': hi\r\n\r\nevent: ping\r\ndata: a\r\n\r\ndata: {"x":\r\ndata:  1}\n\nid: 7\rretry: 10\rdata: \xc3\xa9\r\r'
+    )
     expected = [("ping", "a", None, None), ("message", '{"x":\n 1}', None, None), ("message", "é", "7", 10)]
     for size in (1, 2, 3, 5, len(stream)):
         chunks = [stream[i : i + size] for i in range(0, len(stream), size)]

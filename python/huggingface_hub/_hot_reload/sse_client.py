@@ -41,8 +41,7 @@ def _lines(chunks: Iterable[bytes]) -> Iterator[str]:
             start = end + step
         pending = pending[start:]
     pending += decoder.decode(b"", final=True)
-    for line in pending.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        yield line
+    yield from pending.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
 def iter_events(chunks: Iterable[bytes]) -> Iterator[Event]:

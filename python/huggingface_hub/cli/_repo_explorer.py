@@ -177,10 +177,10 @@ def paint_city(city: City, marked: tuple[int, int] | None) -> Canvas:
         if (block.row, block.col) == marked:
             top = _lighter(top)
         _paint_block(canvas, *_anchor(city, block.row, block.col), block.height, (top, left, right))
-    block = city.block_at(*marked) if marked is not None else None
-    if block is not None:
-        x, y = _anchor(city, block.row, block.col)
-        tip = y - block.height - MARKER_LIFT
+    target = city.block_at(*marked) if marked is not None else None
+    if target is not None:
+        x, y = _anchor(city, target.row, target.col)
+        tip = y - target.height - MARKER_LIFT
         for dy, line in enumerate(MARKER):
             for dx, char in enumerate(line):
                 if char != " ":
@@ -204,7 +204,7 @@ def canvas_to_text(canvas: Canvas) -> list[str]:
         upper, lower = canvas[y], canvas[y + 1] if y + 1 < len(canvas) else [None] * len(canvas[y])
         cells = []
         style = ""  # the escape sequence in effect, to avoid repeating it
-        for up, down in zip(upper, lower):
+        for up, down in zip(upper, lower, strict=True):
             if up is None and down is None:
                 wanted, char = "", " "
             elif up is None or down is None or up == down:
@@ -272,7 +272,11 @@ def summary_panel(city: City) -> list[str]:
         group = [r for r in city.repos if r.type == kind]
         if group:
             storage = format_size(sum(r.storage for r in group), human_readable=True)
-            lines += ["", f"  {_fg(PALETTES[kind][0])}■{RESET} {TYPE_LABELS[kind]}", f"    {len(group)} repos · {storage}"]
+            lines += [
+                "",
+                f"  {_fg(PALETTES[kind][0])}■{RESET} {TYPE_LABELS[kind]}",
+                f"    {len(group)} repos · {storage}",
+            ]
     if city.others_count:
         lines += ["", f"  {_fg(OTHERS_PALETTE[0])}■{RESET} +{city.others_count} more repos"]
     return lines
@@ -325,7 +329,7 @@ def render_frame(repos: Sequence[RepoStorageInfo], columns: int, lines: int, mar
 
     rows = [
         clip(_pad(left, SIDE_WIDTH) + " " * GAP + _pad(middle, city_width) + " " * GAP + right, columns)
-        for left, middle, right in zip(centred(summary), centred(picture), centred(details))
+        for left, middle, right in zip(centred(summary), centred(picture), centred(details), strict=True)
     ]
     rows += ["", FOOTER]
     rows += [""] * max(0, lines - 1 - len(rows))
