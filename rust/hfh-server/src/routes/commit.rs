@@ -314,7 +314,10 @@ pub async fn create(
         })
         .await?;
     if let Some(paths) = hot_reload {
-        super::space_hot_reload::apply(ctx, &repo, &oid, paths).await?;
+        // The commit has landed: failing to record its hot-reload must not make it look failed.
+        if let Err(e) = super::space_hot_reload::apply(ctx, &repo, &oid, paths).await {
+            eprintln!("hfh-server: hot-reload of {oid}: {}", e.message);
+        }
     }
     let url = format!("{}/commit/{oid}", repo.url(&ctx.endpoint));
     let mut answer = json!({"success": true, "commitOid": oid, "commitUrl": url, "hookOutput": ""});
