@@ -118,6 +118,12 @@ def set_local_hub_space_stage(data_dir: str | PathLike[str], repo_id: str, stage
     """Set (or with ``None`` clear) the stage a local Hub reports for Space ``repo_id``. Raises ``ValueError`` for an
     unknown stage or Space."""
 
+def attach_local_hub_space_app(
+    data_dir: str | PathLike[str], repo_id: str, host: str | None = None, replicas: list[str] = ...
+) -> None:
+    """Declare (with ``host``) or withdraw (without) the app running Space ``repo_id``: its base URL and replica ids.
+    Raises ``ValueError`` for a bad host, no or bad replica ids, or an unknown Space."""
+
 class XetFileHash:
     """The Xet hash of a file's content (hex form, as the Hub shows ``xetHash``), with its size, chunk count and SHA-256."""
 

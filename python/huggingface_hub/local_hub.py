@@ -239,6 +239,25 @@ class LocalHub:
         value = getattr(stage, "value", stage)  # a `SpaceStage` member or its string
         _rust.set_local_hub_space_stage(self.data_dir, repo_id, value)
 
+    def attach_space_app(self, repo_id: str, host: str | None, replicas: Iterable[str] = ()) -> None:
+        """Declare that an app runs Space `repo_id` at `host` with `replicas`, or with `host=None` that none does.
+
+        The local Hub runs no Space code, so on its own it cannot hot-reload one: a commit made with
+        `hot_reload=1` (`hf spaces hot-reload`) is recorded with the status `"canceled"`. Once the operator declares a
+        running app here (its base URL, e.g. `"https://alice-demo.hf.space"`, and the ids of its replicas), the
+        Space reports the `RUNNING` stage, that `host` and its replicas, and such a commit is handed to the
+        reload server of each replica (`POST {host with "--7887" after the subdomain}/--replicas/+{id}/create-reload`)
+        and its outcome reported as the runtime's `hotReloading`. Withdrawing the app gives the Space back its
+        derived stage. Recorded in the Space's run log; works on a server started elsewhere too.
+
+        Raises:
+            `ValueError`: `host` not an http(s) base URL without trailing slash, no or malformed replica ids, or unknown
+                Space.
+        """
+        from huggingface_hub import _rust
+
+        _rust.attach_local_hub_space_app(self.data_dir, repo_id, host, list(replicas))
+
     def _provision(
         self, users: list[str] | None = None, orgs: list[str] | None = None, follows: list[str] | None = None
     ) -> None:

@@ -25,6 +25,13 @@ COMMANDS = [
     ["repos", "ls", "--namespace", "acme"],
     ["repos", "ls", "--namespace", "nobody"],
     ["repos", "ls", "--namespace", "other"],
+    ["repos", "ls", "--help"],
+    # `--explore` draws only in a terminal (tests/e2e/test_cli_repos_explore.py drives one): elsewhere it says so.
+    ["repos", "ls", "--explore"],
+    ["repos", "ls", "--explore", "--namespace", "other"],
+    ["repos", "ls", "--explore", "--json"],
+    ["repos", "ls", "--explore", "-q"],
+    ["repos", "ls", "--explore", "--format", "agent"],
 ]
 
 

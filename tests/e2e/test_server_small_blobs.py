@@ -198,17 +198,15 @@ def test_kill_during_a_commit_of_small_files_leaves_no_trace(
 
 def _make_old_data_dir(data_dir: Path) -> None:
     """Turn a data directory into what a server from before small blobs left: every blob a file, and a database at
-    schema version 6 (Spaces runtime) without the `small_blobs` table of version 7."""
+    schema version 6 (Spaces runtime) without the `small_blobs` table of version 7 (nor what later versions add)."""
     conn = sqlite3.connect(data_dir / "hub.sqlite")
     try:
         for sha, _, data in conn.execute("SELECT sha256, size, data FROM small_blobs").fetchall():
             path = blob_path(data_dir, sha)
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(bytes(data))
-        conn.execute("DROP TABLE small_blobs")
-        # And without the tables of later versions (Xet storage, version 8).
-        conn.execute("DROP TABLE IF EXISTS xet_files")
-        conn.execute("DROP TABLE IF EXISTS xet_xorbs")
+        for table in ("small_blobs", "xet_files", "xet_xorbs", "space_apps", "space_hot_reloads"):  # versions 7 to 9
+            conn.execute(f"DROP TABLE {table}")
         conn.execute("PRAGMA user_version = 6")
         conn.commit()
     finally:

@@ -29,8 +29,8 @@ from ._cli_utils import (
 )
 from ._file_listing import format_size as format_size
 from ._framework import Argument, Option
-from ._output import OutputFormat as OutputFormat
-from ._output import out
+from ._output import OutputFormat, out
+from ._repo_explorer import run_city_game
 from ._repo_options import REPO_LIST_DEFAULT_LIMIT as REPO_LIST_DEFAULT_LIMIT
 from ._repo_options import (
     EnvFileOpt,
@@ -130,11 +130,11 @@ class RepoTypeAll(str, enum.Enum):
     bucket = "bucket"
 
 
-# Upstream's `--explore` (an interactive 3D view of the repositories) is not provided.
 @repos_cli.command(
     "list | ls",
     examples=[
         "hf repos ls",
+        "hf repos ls --explore",
         "hf repos ls --namespace my-org --search bert",
     ],
 )
@@ -149,6 +149,7 @@ def repo_list(
     ] = None,
     search: SearchOpt = None,
     limit: LimitOpt = REPO_LIST_DEFAULT_LIMIT,
+    explore: Annotated[bool, Option("--explore", help="Explore your repos as an interactive 3D city.")] = False,
     token: TokenOpt = None,
 ) -> None:
     """List all repos (models, datasets, spaces, buckets) with storage info."""
@@ -160,6 +161,11 @@ def repo_list(
         needle = search.lower()
         repos = [r for r in repos if needle in r.id.lower()]
     total = len(repos)
+    if explore:  # every repository, whatever `--limit`: the city shows them all
+        if out.mode != OutputFormat.human:
+            raise CLIError("Repository exploration is only available in terminal.")
+        run_city_game(repos)
+        return
     if limit > 0:
         repos = repos[:limit]
     rows = [

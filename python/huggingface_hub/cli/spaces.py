@@ -3,8 +3,8 @@
 ``hf spaces ls`` without argument searches (``HfApi.list_spaces``); with a Space id it lists that repository's
 files instead, and the options of the other use are refused. The runtime commands (pause, restart, settings, wait,
 logs, dev-mode, ssh) are here; volumes, secrets and variables are sub-groups defined in ``_spaces_groups``.
-``hot-reload`` and ``card`` are absent: hot-reloading needs a running Gradio app (the local Hub runs none) and
-``SpaceCard`` is not part of this package yet.
+``hot-reload`` is defined in ``_spaces_hot_reload``. ``card`` is absent: ``SpaceCard`` is not part of this package
+yet.
 """
 
 import enum
@@ -65,6 +65,12 @@ from ._spaces_groups import (  # noqa: F401  (upstream's module exposes these co
     volumes_ls,
     volumes_set,
 )
+from ._spaces_hot_reload import HOT_RELOAD_EXAMPLES, spaces_hot_reload
+from ._spaces_hot_reload import HOT_RELOADING_MIN_GRADIO as HOT_RELOADING_MIN_GRADIO
+from ._spaces_hot_reload import PREFERRED_EDITORS as PREFERRED_EDITORS
+from ._spaces_hot_reload import ApiGetReloadEventSourceData as ApiGetReloadEventSourceData
+from ._spaces_hot_reload import ReloadRegion as ReloadRegion
+from ._spaces_hot_reload import multi_replica_reload_events as multi_replica_reload_events
 from ._ssh import SshDryRunOpt, SshIdentityFileOpt, exec_ssh
 
 _EXPAND_PROPERTIES = sorted(get_args(ExpandSpaceProperty_T))
@@ -519,3 +525,6 @@ def spaces_logs(
         found = found or bool(text)
     if not found and not build:
         out.hint(f"No run logs found for space {space_id}. Try passing --build to fetch build logs instead.")
+
+
+spaces_cli.command("hot-reload", examples=HOT_RELOAD_EXAMPLES)(spaces_hot_reload)

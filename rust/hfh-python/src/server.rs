@@ -320,9 +320,37 @@ fn set_local_hub_space_stage(
     })
 }
 
+/// `LocalHub.attach_space_app`: declares (with `host`) or withdraws (without) the app running a
+/// Space (see `hfh_server::store::space_apps`).
+#[pyfunction]
+#[pyo3(signature = (data_dir, repo_id, host = None, replicas = Vec::new()))]
+fn attach_local_hub_space_app(
+    py: Python<'_>,
+    data_dir: PathBuf,
+    repo_id: String,
+    host: Option<String>,
+    replicas: Vec<String>,
+) -> PyResult<()> {
+    py.detach(move || {
+        let store = Store::open(&data_dir)?;
+        store.with(|conn| {
+            let declared = host.as_deref().map(|h| (h, replicas.as_slice()));
+            hfh_server::store::space_apps::set_app(conn, &repo_id, declared)
+        })
+    })
+    .map_err(|e| {
+        if e.status.is_server_error() {
+            PyOSError::new_err(e.message)
+        } else {
+            PyValueError::new_err(e.message)
+        }
+    })
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(start_local_hub, m)?)?;
     m.add_function(wrap_pyfunction!(set_local_hub_space_stage, m)?)?;
+    m.add_function(wrap_pyfunction!(attach_local_hub_space_app, m)?)?;
     m.add_function(wrap_pyfunction!(provision_local_hub, m)?)?;
     m.add_class::<LocalHubServer>()?;
     Ok(())

@@ -195,6 +195,10 @@ pub async fn create(
     let body = ctx.body_bytes().await?;
     let (header, lines) = parse(&body)?;
     drop(body);
+    // `hot_reload=1` on a Space's main branch: the files written go to the running app too.
+    let hot_reload =
+        (kind == RepoType::Space && !create_pr && rev == "main" && ctx.query.flag("hot_reload"))
+            .then(|| written_paths(&lines));
     let rev = rev.to_string();
     let r = repo.clone();
     let (oid, pr_num) = ctx
@@ -309,12 +313,29 @@ pub async fn create(
             })
         })
         .await?;
+    if let Some(paths) = hot_reload {
+        // The commit has landed: failing to record its hot-reload must not make it look failed.
+        if let Err(e) = super::space_hot_reload::apply(ctx, &repo, &oid, paths).await {
+            eprintln!("hfh-server: hot-reload of {oid}: {}", e.message);
+        }
+    }
     let url = format!("{}/commit/{oid}", repo.url(&ctx.endpoint));
     let mut answer = json!({"success": true, "commitOid": oid, "commitUrl": url, "hookOutput": ""});
     if let Some(num) = pr_num {
         answer["pullRequestUrl"] = json!(format!("{}/discussions/{num}", repo.url(&ctx.endpoint)));
     }
     Ok(json(StatusCode::OK, &answer))
+}
+
+/// Paths a commit writes (added or replaced files).
+fn written_paths(lines: &[Line]) -> Vec<String> {
+    lines
+        .iter()
+        .filter_map(|l| match l {
+            Line::File { path, .. } | Line::Lfs { path, .. } => Some(path.clone()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Opens the pull request of a `create_pr=1` commit: against the branch `rev`, starting at

@@ -25,6 +25,7 @@ mod refs;
 mod repos;
 mod resolve;
 mod settings;
+mod space_hot_reload;
 mod space_runtime;
 mod space_search;
 mod spaces;

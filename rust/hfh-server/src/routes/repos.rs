@@ -239,7 +239,7 @@ pub async fn info(
     let repo = ctx.readable_repo(kind, ns, name).await?;
     let rev = rev.unwrap_or_else(|| "main".to_string());
     let r = repo.clone();
-    let (commit, files, card, runtime) = ctx
+    let (commit, files, card, runtime, host) = ctx
         .blocking(move |s| {
             s.store.with(|c| {
                 let oid = repos::resolve_revision(c, &r, &rev)?;
@@ -255,7 +255,11 @@ pub async fn info(
                     )?),
                     _ => None,
                 };
-                Ok((commit, files, card, runtime))
+                let host = match r.kind {
+                    RepoType::Space => super::space_hot_reload::host(c, &r)?,
+                    _ => None,
+                };
+                Ok((commit, files, card, runtime, host))
             })
         })
         .await?;
@@ -265,6 +269,9 @@ pub async fn info(
     body.insert("likes".into(), json!(likes));
     if let Some(runtime) = runtime {
         body.insert("runtime".into(), runtime);
+    }
+    if let Some(host) = host {
+        body.insert("host".into(), json!(host));
     }
     let expand = ctx.query.all("expand");
     if expand.is_empty() {

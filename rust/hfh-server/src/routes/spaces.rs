@@ -91,7 +91,9 @@ fn describe(
     let card = card::load(c, blobs, &commit.tree_oid)?;
     let sdk = rt::sdk_of(repo.sdk.as_deref(), card.as_deref());
     let stage = rt::stage(settings, sdk.as_deref(), card.as_deref(), &files);
-    Ok((sdk, rt::runtime_json(settings, &stage)))
+    let mut runtime = rt::runtime_json(settings, &stage);
+    super::space_hot_reload::decorate_runtime(c, repo, &mut runtime)?;
+    Ok((sdk, runtime))
 }
 
 /// The `runtime` field of Space info, from what `repos::info` already read.
@@ -104,7 +106,9 @@ pub fn runtime_for_info(
     let settings = spaces::settings(c, repo.id)?;
     let sdk = rt::sdk_of(repo.sdk.as_deref(), card);
     let stage = rt::stage(&settings, sdk.as_deref(), card, files);
-    Ok(rt::runtime_json(&settings, &stage))
+    let mut runtime = rt::runtime_json(&settings, &stage);
+    super::space_hot_reload::decorate_runtime(c, repo, &mut runtime)?;
+    Ok(runtime)
 }
 
 async fn space(ctx: &Ctx, ns: &str, name: &str, write: bool) -> HubResult<Repo> {

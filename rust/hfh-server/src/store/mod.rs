@@ -28,6 +28,7 @@ pub mod redirects;
 pub mod repos;
 pub mod schema;
 pub mod small_blobs;
+pub mod space_apps;
 pub mod spaces;
 pub mod storage;
 pub mod textdiff;

@@ -267,6 +267,22 @@ CREATE TABLE xet_files (
 CREATE INDEX xet_files_by_sha256 ON xet_files (sha256);
 "#;
 
+/// A Space's running app as declared by the local Hub's operator (the local Hub runs none
+/// itself), and the last hot-reload request of each Space (see `store::space_apps`).
+const V9_SPACE_APPS: &str = r#"
+CREATE TABLE space_apps (
+    repo_id     INTEGER PRIMARY KEY REFERENCES repos(id) ON DELETE CASCADE,
+    host        TEXT NOT NULL,              -- base URL of the app, e.g. https://user-space.hf.space
+    replicas    TEXT NOT NULL               -- JSON array of replica ids
+);
+CREATE TABLE space_hot_reloads (
+    repo_id          INTEGER PRIMARY KEY REFERENCES repos(id) ON DELETE CASCADE,
+    commit_oid       TEXT NOT NULL,         -- the hot-reload commit (the reload id)
+    status           TEXT NOT NULL,         -- created | canceled
+    replica_statuses TEXT NOT NULL          -- JSON [[replica id, status or null], ...]
+);
+"#;
+
 const MIGRATIONS: &[&str] = &[
     V1,
     V2_REPO_REDIRECTS,
@@ -276,6 +292,7 @@ const MIGRATIONS: &[&str] = &[
     V6_SPACES_RUNTIME,
     V7_SMALL_BLOBS,
     V8_XET,
+    V9_SPACE_APPS,
 ];
 
 /// Brings the database to the latest schema version in a single transaction.
