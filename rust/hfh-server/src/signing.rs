@@ -23,6 +23,10 @@ pub enum Purpose {
     UploadPart,
     /// `POST` the completion of a multipart upload.
     CompleteUpload,
+    /// A Xet CAS access token (scope and repository).
+    CasToken,
+    /// `GET` byte ranges of one stored xorb (the CAS's presigned fetch URLs).
+    XorbFetch,
 }
 
 impl Purpose {
@@ -32,6 +36,8 @@ impl Purpose {
             Purpose::Download => "download",
             Purpose::UploadPart => "upload-part",
             Purpose::CompleteUpload => "complete-upload",
+            Purpose::CasToken => "cas-token",
+            Purpose::XorbFetch => "xorb-fetch",
         }
     }
 }

@@ -1,7 +1,7 @@
 //! `POST /api/{T}/{ns}/{name}/paths-info/{rev}` (form-encoded `paths`) and
 //! `POST /api/{T}/{ns}/{name}/preupload/{rev}` (upload-mode negotiation).
 
-use super::tree::{entry_json, last_commit};
+use super::tree::{entry_json_in, last_commit};
 use super::{json, Ctx, Resp};
 use crate::card::validate;
 use crate::errors::{HubError, HubResult};
@@ -57,7 +57,7 @@ pub async fn paths_info(
                         continue;
                     }
                     if let Some(e) = trees::lookup(c, &head.tree_oid, p)? {
-                        let mut item = entry_json(&e);
+                        let mut item = entry_json_in(c, &e)?;
                         if expand {
                             let lc = last_commit(c, &repo, &head, &e.path)?;
                             item["lastCommit"] = json!({"id": lc.oid, "title": lc.title, "date": iso8601(lc.created_at)});

@@ -5,6 +5,7 @@
 mod access;
 mod account;
 mod body;
+mod cas;
 mod collections;
 mod commit;
 mod community;
@@ -31,6 +32,8 @@ mod storage;
 mod tags;
 mod tree;
 mod users;
+mod xet_body;
+mod xet_token;
 
 pub use repos::DEFAULT_GITATTRIBUTES;
 
@@ -225,7 +228,8 @@ async fn dispatch(state: Arc<AppState>, req: Request) -> HubResult<Resp> {
     let path = parts.uri.path().to_string();
     let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     // Pre-signed object URLs authorise themselves: their Authorization header is ignored.
-    let signed = segs.first() == Some(&"lfs-objects");
+    // The CAS (`/cas`) takes its own access tokens, not Hub tokens.
+    let signed = segs.first() == Some(&"lfs-objects") || is_cas(&segs);
     let token = if signed {
         None
     } else {
@@ -273,6 +277,7 @@ async fn dispatch(state: Arc<AppState>, req: Request) -> HubResult<Resp> {
         [ns, name, "info", "lfs", "objects", op] if post => {
             lfs_api(&mut ctx, RepoType::Model, &seg(ns)?, &seg(name)?, op, 0).await
         }
+        ["cas", rest @ ..] if is_cas(&segs) => cas::handle(&mut ctx, rest).await,
         ["api", "whoami-v2"] if m == Method::GET => account::whoami(&ctx).await,
         ["api", "repos", "create"] if m == Method::POST => repos::create(&mut ctx).await,
         ["api", "repos", "delete"] if m == Method::DELETE => repos::delete(&mut ctx).await,
@@ -361,6 +366,11 @@ async fn lfs_api(
     moves::or_redirect_named(ctx, result, kind, ns, name, ".git", ns_segment).await
 }
 
+/// Whether a path is the CAS's (`/cas/v1/..`, `/cas/v2/..`, `/cas/fetch/..`).
+fn is_cas(segs: &[&str]) -> bool {
+    matches!(segs, ["cas", "v1" | "v2" | "fetch", _, ..])
+}
+
 fn not_found(m: &Method, path: &str) -> HubError {
     HubError::not_found(format!("Not Found: {m} {path}"))
 }
@@ -431,6 +441,12 @@ async fn repo_api(
         }
         ["lfs-files"] if get => lfs_files::list(ctx, kind, ns, name).await,
         ["lfs-files", "batch"] if post => lfs_files::delete(ctx, kind, ns, name).await,
+        ["xet-read-token", rev] if get => {
+            xet_token::token(ctx, kind, ns, name, xet_token::Scope::Read, &seg(rev)?).await
+        }
+        ["xet-write-token", rev] if get => {
+            xet_token::token(ctx, kind, ns, name, xet_token::Scope::Write, &seg(rev)?).await
+        }
         ["auth-check"] if get => access::auth_check(ctx, kind, ns, name, false).await,
         ["auth-check", "write"] if get => access::auth_check(ctx, kind, ns, name, true).await,
         _ => Err(not_found(&m, &ctx.raw_path)),

@@ -59,11 +59,11 @@ impl RepoKey {
         }
     }
 
-    fn signed(&self) -> String {
+    pub(crate) fn signed(&self) -> String {
         format!("{}.{}", self.id, self.hub_id)
     }
 
-    fn parse(text: &str) -> Option<Self> {
+    pub(crate) fn parse(text: &str) -> Option<Self> {
         let (id, hub_id) = text.split_once('.')?;
         let valid = !hub_id.is_empty() && hub_id.bytes().all(|b| b.is_ascii_alphanumeric());
         Some(RepoKey {
@@ -605,18 +605,20 @@ pub async fn send_blob_from(
             .blocking(move |s| {
                 let found = s.store.read(|c| s.store.blobs.locate(c, &sha))?;
                 match found {
-                    // Small: the whole blob is in memory already.
-                    Some(Located::Inline(data)) => Ok(Ok(Bytes::from(data))),
-                    Some(Located::File { path, .. }) => {
-                        Ok(Err(super::body::FileRange::open(&path, start, len)?))
-                    }
+                    Some(Located::Inline(data)) => Ok(Source::Memory(Bytes::from(data))),
+                    Some(Located::File { path, .. }) => Ok(Source::File(
+                        super::body::FileRange::open(&path, start, len)?,
+                    )),
+                    Some(Located::Xet(file)) => Ok(Source::Xet(file)),
                     None => Err(HubError::internal(format!("blob {sha} is missing"))),
                 }
             })
             .await?;
         match located {
-            Ok(all) => Body::from(slice_of(all, start, len)?),
-            Err(stream) => Body::new(stream),
+            Source::Memory(all) => Body::from(slice_of(all, start, len)?),
+            Source::File(stream) => Body::new(stream),
+            Source::Xet(_) if len == 0 => Body::empty(),
+            Source::Xet(file) => super::xet_body::stream(ctx.state.clone(), file, start, len),
         }
     };
     let mut resp = builder
@@ -629,6 +631,15 @@ pub async fn send_blob_from(
         }
     }
     Ok(resp)
+}
+
+/// Where the bytes of a response come from.
+enum Source {
+    /// Small: the whole blob is in memory already.
+    Memory(Bytes),
+    File(super::body::FileRange),
+    /// Rebuilt from xorbs while it streams.
+    Xet(crate::store::xet::XetFile),
 }
 
 /// Bytes `start..start + len` of a blob held in memory (an error, not a panic, if it is

@@ -2,7 +2,10 @@
 //!
 //! Regular files are served here with `X-Repo-Commit`, `ETag` (git blob id) and single-range
 //! `Range` support (206 / 416). LFS files answer `302 Found` to a signed, expiring blob URL
-//! (see `objects`), with `X-Repo-Commit`, `ETag` / `X-Linked-Etag` (sha256) and `X-Linked-Size`.
+//! (see `objects`), with `X-Repo-Commit`, `ETag` / `X-Linked-Etag` (sha256) and `X-Linked-Size`;
+//! those uploaded through Xet also carry `X-Xet-Hash` and a `Link` to the Xet read-token route
+//! pinned to the commit (`rel="xet-auth"`) and to the CAS reconstruction
+//! (`rel="xet-reconstruction-info"`). The redirect still serves the bytes to plain clients.
 
 use super::objects::{download_url, send_blob_from, DOWNLOAD_URL_TTL};
 use super::{Ctx, Resp};
@@ -11,6 +14,7 @@ use crate::signing::now_secs;
 use crate::store::lfs_objects;
 use crate::store::repos::{self, RepoType};
 use crate::store::trees;
+use crate::store::xet;
 use crate::util::percent_decode;
 use axum::body::{Body, Bytes};
 use axum::http::{Method, Response, StatusCode};
@@ -84,11 +88,17 @@ pub async fn resolve(
     }
     let repo = ctx.readable_repo(kind, ns, name).await?;
     super::access::require_download(ctx, &repo).await?;
+    let token_route = format!(
+        "{}/api/{}s/{}/xet-read-token",
+        ctx.endpoint,
+        repo.kind.singular(),
+        repo.full_id()
+    );
     let rev = rev.to_string();
     let preload = ctx.method == Method::GET;
     // The hot path of downloads: the lookup runs on a pooled read-only connection (never behind
     // a commit), and a small regular file is read in the same trip to the blocking pool.
-    let (commit, entry, content) = ctx
+    let (commit, entry, content, xet_hash) = ctx
         .blocking(move |s| {
             s.store.read(|c| {
                 let oid = repos::resolve_revision(c, &repo, &rev)?;
@@ -116,7 +126,12 @@ pub async fn resolve(
                 } else {
                     None
                 };
-                Ok((oid, entry, content))
+                let xet_hash = if entry.lfs {
+                    xet::hash_of_sha256(c, &entry.sha256)?
+                } else {
+                    None
+                };
+                Ok((oid, entry, content, xet_hash))
             })
         })
         .await?;
@@ -135,6 +150,16 @@ pub async fn resolve(
             size,
             expires,
         );
+        let mut builder = builder;
+        if let Some(hash) = xet_hash {
+            // Uploaded through Xet: clients with hf_xet download it from the CAS instead.
+            let link = format!(
+                "<{token_route}/{commit}>; rel=\"xet-auth\", <{}{}/v1/reconstructions/{hash}>; rel=\"xet-reconstruction-info\"",
+                ctx.endpoint,
+                super::xet_token::CAS_PREFIX
+            );
+            builder = builder.header("x-xet-hash", hash).header("link", link);
+        }
         return builder
             .status(StatusCode::FOUND)
             .header("location", location)

@@ -30,6 +30,17 @@ pub fn entry_json(e: &Entry) -> Value {
     }
 }
 
+/// [`entry_json`] plus `xetHash` for a file uploaded through Xet.
+pub fn entry_json_in(conn: &Connection, e: &Entry) -> HubResult<Value> {
+    let mut item = entry_json(e);
+    if let Some(f) = e.file.as_ref().filter(|f| f.lfs) {
+        if let Some(hash) = crate::store::xet::hash_of_sha256(conn, &f.sha256)? {
+            item["xetHash"] = Value::String(hash);
+        }
+    }
+    Ok(item)
+}
+
 /// The most recent commit (from `head`, following first parents) that changed `path`.
 pub fn last_commit(
     conn: &Connection,
@@ -103,7 +114,7 @@ pub async fn list(
                 let total = entries.len();
                 let mut items = Vec::new();
                 for e in entries.iter().skip(offset).take(limit) {
-                    let mut item = entry_json(e);
+                    let mut item = entry_json_in(c, e)?;
                     if expand {
                         let lc = last_commit(c, &repo, &head, &e.path)?;
                         item["lastCommit"] = json!({"id": lc.oid, "title": lc.title, "date": iso8601(lc.created_at)});

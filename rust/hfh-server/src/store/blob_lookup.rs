@@ -3,11 +3,16 @@
 //! file store. Every reader of blob content goes through here, so no caller needs to know
 //! where a blob is.
 //!
+//! Content uploaded through Xet has no blob of its own: it is found by its sha256 among the
+//! registered Xet files and rebuilt from the stored xorbs.
+//!
 //! The database is looked at first: it is where new small blobs go, and a lookup there is one
 //! indexed read on a connection the caller already holds.
 
 use super::blobs::{is_sha256_hex, BlobStore};
 use super::small_blobs;
+use super::xet::{self, XetFile};
+use super::xet_read;
 use crate::errors::{HubError, HubResult};
 use rusqlite::Connection;
 use std::fs::{self, File};
@@ -18,7 +23,12 @@ use std::path::PathBuf;
 #[derive(Debug)]
 pub enum Located {
     Inline(Vec<u8>),
-    File { path: PathBuf, size: u64 },
+    File {
+        path: PathBuf,
+        size: u64,
+    },
+    /// Uploaded through Xet: rebuilt from xorbs.
+    Xet(XetFile),
 }
 
 impl Located {
@@ -26,6 +36,7 @@ impl Located {
         match self {
             Located::Inline(data) => data.len() as u64,
             Located::File { size, .. } => *size,
+            Located::Xet(file) => file.size,
         }
     }
 }
@@ -43,7 +54,10 @@ impl BlobStore {
         if let Some(n) = small_blobs::size(conn, sha256)? {
             return Ok(Some(n));
         }
-        Ok(self.file_size(sha256)?)
+        if let Some(n) = self.file_size(sha256)? {
+            return Ok(Some(n));
+        }
+        xet::size_by_sha256(conn, sha256)
     }
 
     /// Whether blob `sha256` is stored (in the database or as a file).
@@ -68,7 +82,9 @@ impl BlobStore {
                 size: m.len(),
             })),
             Ok(_) => Ok(None),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                Ok(xet::file_by_sha256(conn, sha256)?.map(Located::Xet))
+            }
             Err(e) => Err(e.into()),
         }
     }
@@ -79,6 +95,7 @@ impl BlobStore {
         let data = match self.locate(conn, sha256)?.ok_or_else(|| missing(sha256))? {
             Located::Inline(data) => data,
             Located::File { path, .. } => fs::read(path)?,
+            Located::Xet(file) => xet_read::read_bytes(conn, self, &file, 0, file.size)?,
         };
         if data.len() as u64 != size {
             return Err(HubError::internal(
@@ -102,6 +119,13 @@ impl BlobStore {
         }
         let buf = match small_blobs::read_range(conn, sha256, offset, len)? {
             Some(buf) => buf,
+            None if !self.path(sha256).is_some_and(|p| p.is_file()) => {
+                let file = xet::file_by_sha256(conn, sha256)?.ok_or_else(|| missing(sha256))?;
+                if offset.saturating_add(len) > file.size {
+                    return Err(HubError::internal("blob shorter than expected"));
+                }
+                xet_read::read_bytes(conn, self, &file, offset, len)?
+            }
             None => {
                 let path = self.path(sha256).ok_or_else(|| missing(sha256))?;
                 let mut f = match File::open(path) {

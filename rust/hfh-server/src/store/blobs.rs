@@ -34,6 +34,15 @@ impl BlobStore {
         is_sha256_hex(sha256).then(|| self.root.join(&sha256[..2]).join(&sha256[2..]))
     }
 
+    /// Directory of the Xet xorbs (`<data>/blobs/xorbs`, beside the sha256 blobs, so that
+    /// installing one is a rename from the same temporary directory).
+    pub fn xorb_dir(&self) -> PathBuf {
+        self.root
+            .parent()
+            .map(|p| p.join("xorbs"))
+            .unwrap_or_else(|| self.root.join("xorbs"))
+    }
+
     /// Whether the file store holds blob `sha256` (readers use [`BlobStore::contains`], which
     /// also looks in the database).
     fn has_file(&self, sha256: &str) -> bool {
@@ -188,12 +197,12 @@ fn sync_files<'a>(paths: impl Iterator<Item = &'a Path>) -> io::Result<()> {
 }
 
 #[cfg(unix)]
-fn sync_dir(dir: &Path) -> io::Result<()> {
+pub(crate) fn sync_dir(dir: &Path) -> io::Result<()> {
     File::open(dir)?.sync_all()
 }
 
 #[cfg(not(unix))]
-fn sync_dir(_dir: &Path) -> io::Result<()> {
+pub(crate) fn sync_dir(_dir: &Path) -> io::Result<()> {
     Ok(())
 }
 

@@ -32,6 +32,10 @@ pub mod spaces;
 pub mod storage;
 pub mod textdiff;
 pub mod trees;
+pub mod xet;
+pub mod xet_read;
+#[cfg(test)]
+mod xet_tests;
 
 use crate::errors::HubResult;
 use blobs::BlobStore;

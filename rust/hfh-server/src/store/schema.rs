@@ -244,6 +244,29 @@ CREATE TABLE small_blobs (
 );
 "#;
 
+/// Xet storage (see `store::xet`): the xorbs the CAS received (their chunk layout and hashes, the
+/// bytes themselves are files under `blobs/xorbs/`) and the files uploaded shards described
+/// (how to rebuild them from xorbs, and the sha256 that links them to commits' `lfsFile`s).
+const V8_XET: &str = r#"
+CREATE TABLE xet_xorbs (
+    hash          TEXT PRIMARY KEY,  -- Xet hex form
+    num_chunks    INTEGER NOT NULL,
+    stored_bytes  INTEGER NOT NULL,  -- serialized chunks, footer excluded
+    chunk_ends    BLOB NOT NULL,     -- u32 LE per chunk: end of its serialized form
+    unpacked_ends BLOB NOT NULL,     -- u32 LE per chunk: end of its uncompressed data
+    chunk_hashes  BLOB NOT NULL,     -- 32 raw bytes per chunk
+    created_at    INTEGER NOT NULL
+);
+CREATE TABLE xet_files (
+    hash        TEXT PRIMARY KEY,    -- Xet file hash, hex form
+    sha256      TEXT NOT NULL,       -- as the uploaded shard declared it
+    size        INTEGER NOT NULL,
+    segments    BLOB NOT NULL,       -- per segment: raw xorb hash, u32 LE chunk start, end
+    created_at  INTEGER NOT NULL
+);
+CREATE INDEX xet_files_by_sha256 ON xet_files (sha256);
+"#;
+
 const MIGRATIONS: &[&str] = &[
     V1,
     V2_REPO_REDIRECTS,
@@ -252,6 +275,7 @@ const MIGRATIONS: &[&str] = &[
     V5_LFS_FILES_AND_FOLLOWS,
     V6_SPACES_RUNTIME,
     V7_SMALL_BLOBS,
+    V8_XET,
 ];
 
 /// Brings the database to the latest schema version in a single transaction.
