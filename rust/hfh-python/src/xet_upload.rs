@@ -101,7 +101,9 @@ fn xet_upload(
     let mut reported = None;
     let result = {
         let work_counters = counters.clone();
-        let work = move |cancel: &hfh_core::Cancel| cas::upload(items, tokens, opts, work_counters, cancel);
+        let work = move |cancel: &hfh_core::Cancel| {
+            cas::upload(items, tokens, opts, work_counters, cancel)
+        };
         let tick = |py: Python<'_>| report(py, progress.as_ref(), &counters, &mut reported);
         run_interruptible_with_ticks(py, work, tick)?
     };

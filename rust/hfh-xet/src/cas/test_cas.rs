@@ -53,6 +53,9 @@ pub struct Behaviour {
     pub strict_tokens: AtomicBool,
 }
 
+/// A grant: the xorb, its announced length and CRC, and the bytes once sent.
+type Grant = (MerkleHash, u64, u64, Option<Vec<u8>>);
+
 #[derive(Default)]
 pub struct Store {
     pub received: Mutex<Vec<Received>>,
@@ -60,7 +63,7 @@ pub struct Store {
     pub shards: Mutex<Vec<Shard>>,
     pub tokens_issued: AtomicUsize,
     pub behaviour: Behaviour,
-    grants: Mutex<HashMap<String, (MerkleHash, u64, u64, Option<Vec<u8>>)>>,
+    grants: Mutex<HashMap<String, Grant>>,
     addr: Mutex<Option<SocketAddr>>,
 }
 
@@ -332,18 +335,21 @@ async fn grant_commit(
     }
 }
 
-fn take_shard(store: &Store, body: &[u8]) -> Result<(), Response> {
-    let parsed =
-        parse_shard(body).map_err(|e| (StatusCode::BAD_REQUEST, e.to_string()).into_response())?;
+/// Registers a shard; the refusal to send back when it is not acceptable.
+fn take_shard(store: &Store, body: &[u8]) -> Option<Response> {
+    let parsed = match parse_shard(body) {
+        Ok(parsed) => parsed,
+        Err(e) => return Some((StatusCode::BAD_REQUEST, e.to_string()).into_response()),
+    };
     let xorbs = store.xorbs.lock().unwrap();
     for xorb in &parsed.shard.xorbs {
         if !xorbs.contains_key(&xorb.hash) {
-            return Err((StatusCode::BAD_REQUEST, "xorb not uploaded").into_response());
+            return Some((StatusCode::BAD_REQUEST, "xorb not uploaded").into_response());
         }
     }
     drop(xorbs);
     store.shards.lock().unwrap().push(parsed.shard);
-    Ok(())
+    None
 }
 
 async fn shard_v2(
@@ -363,7 +369,7 @@ async fn shard_v2(
     if let Some(answer) = store.behaviour.v2_answer.lock().unwrap().clone() {
         return (StatusCode::OK, answer).into_response();
     }
-    if let Err(refused) = take_shard(&store, &body) {
+    if let Some(refused) = take_shard(&store, &body) {
         return refused;
     }
     (
@@ -384,7 +390,7 @@ async fn shard_v1(
     if let Some(refused) = check_auth(&store, &headers) {
         return refused;
     }
-    if let Err(refused) = take_shard(&store, &body) {
+    if let Some(refused) = take_shard(&store, &body) {
         return refused;
     }
     (StatusCode::OK, "{\"result\":1}").into_response()
