@@ -290,9 +290,10 @@ class _UploadPipeline:
             return {}
         if self.xet_offered is not False and can_upload_with_xet(lfs_ops):
             to_send = drop_stored(lfs_ops)
+            sending = {id(op) for op in to_send}
             for op in lfs_ops:
-                if op not in to_send:
-                    op._is_uploaded = True
+                if id(op) not in sending:
+                    op._is_uploaded = True  # its content is already stored
             if not to_send:
                 return {}
             self.display.lfs_registered(len(to_send))

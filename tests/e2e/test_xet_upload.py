@@ -166,3 +166,16 @@ def test_disabled_xet_and_a_hub_without_xet_use_lfs(
     entry = tree(local_hub.endpoint, alice_token, REPO)["fallback.bin"]
     assert "xetHash" not in entry and entry["lfs"]["oid"] == hashlib.sha256(other).hexdigest()
     assert len(commits(local_hub.endpoint, alice_token, REPO)) == 3
+
+
+@pytest.mark.usefixtures("no_lfs_batch")
+def test_upload_large_folder_goes_through_xet(api: HfApi, local_hub, alice_token, tmp_path: Path) -> None:
+    folder = tmp_path / "large"
+    (folder / "shards").mkdir(parents=True)
+    contents = {f"shards/{i}.bin": random_bytes(10 * 1024 * 1024 + i, seed=70 + i) for i in range(3)}
+    for path, content in contents.items():
+        (folder / path).write_bytes(content)
+    with pytest.warns(FutureWarning, match="`upload_large_folder` is DEPRECATED"):
+        api.upload_large_folder(repo_id=REPO, folder_path=folder, repo_type="model", num_workers=2, print_report=False)
+    for path, content in contents.items():
+        assert_stored_with_xet(local_hub, alice_token, path, content, tmp_path)
