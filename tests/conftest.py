@@ -92,6 +92,14 @@ def _reset_token_caches(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
+def lfs_protocol(monkeypatch: pytest.MonkeyPatch) -> None:
+    """LFS-mode files go through the LFS protocol (batch API, basic or multipart PUTs) instead of Xet storage, as
+    with ``HF_HUB_DISABLE_XET=1``: for the tests of that protocol and its faults."""
+    monkeypatch.setattr(constants, "HF_HUB_DISABLE_XET", True)
+    monkeypatch.setenv("HF_HUB_DISABLE_XET", "1")
+
+
+@pytest.fixture
 def local_hub(tmp_path: Path) -> Iterator[LocalHub]:
     """A running local Hub (in this process, on 127.0.0.1:0) whose data lives in the test's tmp_path."""
     with LocalHub(tmp_path / "hub-data") as hub:

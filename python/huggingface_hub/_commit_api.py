@@ -4,8 +4,10 @@
 
 1. preupload (`_fetch_upload_modes`): the Hub says, for each added file, whether it is a regular git blob or an
    LFS object, whether `.gitignore` excludes it, and what is currently stored at its path (no-op detection);
-2. LFS (`_upload_files`): the SHA-256 of every LFS file still missing one is computed in one parallel pass in
-   Rust, the LFS batch API hands out upload URLs, and the bytes are sent (`lfs.lfs_upload`);
+2. LFS-mode content (`_upload_files`): through Xet storage when it is enabled and the Hub offers it (`_xet_upload`:
+   chunked, deduplicated and sent by the Rust CAS client, SHA-256 computed during the same read); otherwise the
+   SHA-256 of every file still missing one is computed in one parallel pass in Rust, the LFS batch API hands out
+   upload URLs, and the bytes are sent (`lfs.lfs_upload`);
 3. copies (`_fetch_files_to_copy`): what the copied files are;
 4. the commit itself (`_send_commit`): one NDJSON request listing every operation.
 """
@@ -397,11 +399,30 @@ def _upload_files(
     num_threads: int = 5,
     revision: str | None = None,
     create_pr: bool | None = None,
+    allow_xet: bool = True,
 ) -> None:
     """Store the content of LFS `additions` on the Hub through the LFS batch API.
 
     `revision` (URL-quoted) names the branch the objects are for; `None` when they are for a pull request.
+
+    Through Xet storage when it is enabled and the Hub offers it (see `_xet_upload`), else through LFS.
     """
+    from ._xet_upload import can_upload_with_xet, drop_stored, upload_xet_files
+
+    if (
+        allow_xet
+        and can_upload_with_xet(additions)
+        and upload_xet_files(
+            additions=drop_stored(additions),
+            repo_type=repo_type,
+            repo_id=repo_id,
+            headers=headers,
+            endpoint=endpoint,
+            revision=revision,
+            create_pr=create_pr,
+        )
+    ):
+        return
     _compute_missing_sha256s(additions, num_threads=num_threads)
 
     actions: list[dict[str, Any]] = []

@@ -135,6 +135,34 @@ class XetFileHash:
 def xet_hash_files(paths: list[str | PathLike[str]], *, sha256: bool = True, workers: int = 0) -> list[XetFileHash]:
     """Xet hashes (and SHA-256) of many files, computed in parallel with the GIL released, in input order."""
 
+def xet_upload(
+    items: list[tuple[str | PathLike[str] | bytes, str | None, tuple[int, int] | None]],
+    *,
+    refresh_url: str | None = None,
+    refresh_headers: list[tuple[str, str]] = ...,
+    token: tuple[str, str, int] | None = None,
+    custom_headers: list[tuple[str, str]] = ...,
+    max_retries: int = 5,
+    base_wait: float = 0.5,
+    max_wait: float = 8.0,
+    connect_timeout: float = 10.0,
+    request_timeout: float = 300.0,
+    max_concurrent_xorbs: int = 4,
+    compression: str = "auto",
+    progress: Callable[[int, int, int, int], object] | None = None,
+) -> dict[str, Any]:
+    """Upload ``items`` ``(path or content, sha256 hex or None, (size, mtime_ns) when the sha256 was computed, or
+    None)`` through a Xet CAS as one session (xorbs, then one shard), with the GIL released.
+
+    ``token`` is the first ``(cas_url, access_token, exp)``; ``refresh_url`` (GET with ``refresh_headers``) gives the
+    next ones when it expires within 30 s or the CAS refuses it. ``custom_headers`` go with every CAS request.
+    ``progress(processed, total, sent, to_send)`` is called about ten times a second while counts move.
+    Returns ``{"ok": True, "files": [(xet_hash, size, sha256)], "xorbs", "xorb_bytes", "shard_bytes",
+    "new_bytes", "deduped_bytes", "shard_api"}`` or ``{"ok": False, "kind", "message", ...}`` with kind http
+    (``status``, ``url``, ``headers``, ``body``), network, timeout, io (``path``, ``errno``, ``strerror``), changed
+    (``path``: the file changed while it was read, or since its sha256 was computed), protocol, invalid or
+    cancelled. Ctrl-C raises ``KeyboardInterrupt``."""
+
 class CachedRepoFiles:
     """The files of one repo found by `scan_cache`, kept in Rust until asked for."""
 

@@ -33,11 +33,13 @@ from ._commit_api import (
     _compute_missing_sha256s,
     _fetch_upload_modes,
     _send_commit,
+    _upload_files,
     _warn_on_overwriting_operations,
 )
 from ._commit_info import CommitInfo
 from ._commit_queries import open_pull_request, revision_head
 from ._upload_display import UploadDisplay
+from ._xet_upload import can_upload_with_xet, drop_stored, upload_xet_files
 from .errors import HfHubHTTPError, RepositoryNotFoundError
 from .lfs import _upload_object, post_lfs_batch_info
 from .utils import are_progress_bars_disabled, logging
@@ -167,6 +169,8 @@ class _UploadPipeline:
         self.display = UploadDisplay(total_files=len(add_operations), enabled=not are_progress_bars_disabled())
 
         # `.gitignore` rules are applied by the Hub: send the local ones if a `.gitignore` is uploaded.
+        # Whether the Hub offers Xet storage: unknown (None) until its token route answered.
+        self.xet_offered: bool | None = None
         self.gitignore_content: str | None = None
         gitignore = next((op for op in add_operations if op.path_in_repo == ".gitignore"), None)
         if gitignore is not None:
@@ -284,6 +288,17 @@ class _UploadPipeline:
         """Hash the LFS files, ask where to send those not stored yet, and start sending them (keyed by `id(op)`)."""
         if not lfs_ops:
             return {}
+        if self.xet_offered is not False and can_upload_with_xet(lfs_ops):
+            to_send = drop_stored(lfs_ops)
+            sending = {id(op) for op in to_send}
+            for op in lfs_ops:
+                if id(op) not in sending:
+                    op._is_uploaded = True  # its content is already stored
+            if not to_send:
+                return {}
+            self.display.lfs_registered(len(to_send))
+            future = self.uploader.submit(self._xet_transfer, to_send)
+            return {id(op): future for op in to_send}
         _compute_missing_sha256s(lfs_ops)
         # A file identical to the remote one will be left out of the commit: its object is already stored.
         to_send = [op for op in lfs_ops if op._remote_oid != op.upload_info.sha256.hex()]
@@ -321,6 +336,29 @@ class _UploadPipeline:
             for op in ops:  # identical contents share one transfer
                 transfers[id(op)] = future
         return transfers
+
+    def _xet_transfer(self, ops: list[CommitOperationAdd]) -> None:
+        """One Xet session for `ops` (falls back to LFS, for this and later chunks, if the Hub has no Xet)."""
+        if self.abort.is_set():
+            return
+        sent_so_far = [0]
+
+        def on_progress(processed: int, total: int, sent: int, to_send: int) -> None:
+            self.display.bytes_sent(sent - sent_so_far[0])
+            sent_so_far[0] = sent
+
+        kwargs: dict[str, Any] = dict(
+            repo_type=self.repo_type,
+            repo_id=self.repo_id,
+            headers=self.headers,
+            endpoint=self.api.endpoint,
+            revision=self.base_revision_quoted if not self.create_pr else None,
+            create_pr=self.create_pr,
+        )
+        if not upload_xet_files(additions=ops, on_progress=on_progress, **kwargs):
+            self.xet_offered = False
+            _upload_files(additions=ops, allow_xet=False, **kwargs)
+        self.display.lfs_uploaded(len(ops))
 
     def _transfer(self, op: CommitOperationAdd, action: dict[str, Any]) -> None:
         if self.abort.is_set():

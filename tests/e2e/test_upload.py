@@ -69,6 +69,7 @@ def test_lfs_file_from_path(api: HfApi, local_hub, alice_token, tmp_path: Path) 
     assert read(local_hub.endpoint, alice_token, REPO, "weights.bin") == LFS_CONTENT
 
 
+@pytest.mark.usefixtures("lfs_protocol")
 def test_lfs_file_large_enough_for_multipart(api: HfApi, local_hub, alice_token, tmp_path: Path) -> None:
     # The local Hub offers multipart above 20 MiB, in parts of 16 MiB: this file goes in 2 parts, then a completion.
     content = random_bytes(27 * 1024 * 1024 + 5, seed=12)

@@ -1,4 +1,7 @@
-"""Uploads under faults: a connection cut mid-transfer, expired upload URLs, a file changed while being sent."""
+"""LFS uploads under faults: a connection cut mid-transfer, expired upload URLs, a file changed while being sent.
+
+These exercise the LFS protocol (`lfs_protocol`: Xet disabled); Xet uploads under faults are in
+test_xet_upload_faults.py."""
 
 import hashlib
 from pathlib import Path
@@ -10,6 +13,8 @@ from huggingface_hub.errors import HfHubHTTPError
 from tests.e2e._repo_reads import commits, head, read, tree
 from tests.e2e._seed import create_repo, random_bytes
 from tests.e2e._upload_proxy import UploadProxy
+
+pytestmark = pytest.mark.usefixtures("lfs_protocol")
 
 REPO = "alice/faults"
 CONTENT = random_bytes(12 * 1024 * 1024 + 3, seed=31)

@@ -143,11 +143,12 @@ def get_httpx_version() -> str:
 
 
 def is_xet_available() -> bool:
-    """Whether `hf_xet` is installed and not disabled with `HF_HUB_DISABLE_XET`."""
-    # hf_xet is used automatically when present, so the switch is the only way to opt out.
-    if constants.HF_HUB_DISABLE_XET:
-        return False
-    return is_package_available("hf_xet")
+    """Whether Xet storage will be used for uploads: unless disabled with `HF_HUB_DISABLE_XET`.
+
+    Upstream answers whether `hf_xet` is installed (and not disabled); here the Xet client is built into the package,
+    so only the switch decides. A Hub that does not offer Xet still gets LFS uploads.
+    """
+    return not constants.HF_HUB_DISABLE_XET
 
 
 def get_xet_version() -> str:

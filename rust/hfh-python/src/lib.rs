@@ -15,6 +15,7 @@ mod interrupt;
 mod server;
 mod upload;
 mod xet;
+mod xet_upload;
 
 #[pymodule(gil_used = false)]
 fn _rust(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -26,5 +27,6 @@ fn _rust(m: &Bound<'_, PyModule>) -> PyResult<()> {
     server::register(m)?;
     upload::register(m)?;
     xet::register(m)?;
+    xet_upload::register(m)?;
     Ok(())
 }

@@ -14,7 +14,7 @@
 //! otherwise `LZ4`.
 
 use crate::byte_grouping::{bg4_predicted_useful, bg4_regroup, bg4_split};
-use crate::lz4_frame::{compress_frame, decompress_frame, Lz4FrameError};
+use crate::lz4_frame::{compress_frame_if_smaller, decompress_frame, Lz4FrameError};
 
 /// With the `Auto` policy, a scheme is chosen for every this many chunks of a file.
 pub const DEFAULT_RETEST_INTERVAL: usize = 32;
@@ -133,12 +133,14 @@ impl CompressionPolicy {
 pub fn compress_chunk(data: &[u8], scheme: CompressionScheme) -> (CompressionScheme, Vec<u8>) {
     let compressed = match scheme {
         CompressionScheme::None => None,
-        CompressionScheme::Lz4 => Some(compress_frame(data)),
-        CompressionScheme::ByteGrouping4Lz4 => Some(compress_frame(&bg4_split(data))),
+        CompressionScheme::Lz4 => compress_frame_if_smaller(data, data.len()),
+        CompressionScheme::ByteGrouping4Lz4 => {
+            compress_frame_if_smaller(&bg4_split(data), data.len())
+        }
     };
     match compressed {
-        Some(payload) if payload.len() < data.len() => (scheme, payload),
-        _ => (CompressionScheme::None, data.to_vec()),
+        Some(payload) => (scheme, payload),
+        None => (CompressionScheme::None, data.to_vec()),
     }
 }
 

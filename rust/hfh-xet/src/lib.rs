@@ -6,6 +6,7 @@ mod gear_table;
 mod wire;
 
 pub mod byte_grouping;
+pub mod cas;
 pub mod chunking;
 pub mod compression;
 pub mod file_hash;

@@ -62,6 +62,56 @@ pub fn compress_frame(data: &[u8]) -> Vec<u8> {
     encoder.finish().expect("LZ4 frame encoding into memory")
 }
 
+/// The frame [`compress_frame`] makes of `data`, but only if it is shorter than `limit` bytes
+/// (`None` otherwise): what choosing a chunk's compression needs, at a fraction of the cost.
+///
+/// A chunk (at most 128 KiB) is a single block of the frame, so the frame is built here around
+/// one block compressed with the same `lz4_flex` routine, table kind and stream offset as its
+/// frame encoder uses, with no per-chunk encoder buffers and with the header bytes taken from the
+/// encoder once. When the block cannot be small enough the frame is never assembled.
+pub fn compress_frame_if_smaller(data: &[u8], limit: usize) -> Option<Vec<u8>> {
+    use std::cell::RefCell;
+    use std::sync::OnceLock;
+
+    use lz4_flex::block::{compress_into_with_table, get_maximum_output_size, CompressTable};
+
+    // Frame overhead around one block: magic, FLG, BD, header checksum; block size; end mark.
+    const OVERHEAD: usize = 7 + 4 + 4;
+    const LARGEST_BLOCK: usize = 256 * 1024;
+    static HEADERS: OnceLock<[[u8; 7]; 2]> = OnceLock::new();
+    thread_local! {
+        static SCRATCH: RefCell<(CompressTable, Vec<u8>)> =
+            RefCell::new((CompressTable::large(), Vec::new()));
+    }
+    if data.len() > LARGEST_BLOCK || data.is_empty() {
+        let frame = compress_frame(data);
+        return (frame.len() < limit).then_some(frame);
+    }
+    let headers = HEADERS.get_or_init(|| {
+        let header = |len: usize| -> [u8; 7] {
+            compress_frame(&vec![0u8; len])[..7]
+                .try_into()
+                .expect("a frame starts with 7 header bytes")
+        };
+        [header(64 * 1024), header(64 * 1024 + 1)]
+    });
+    SCRATCH.with(|scratch| {
+        let (table, out) = &mut *scratch.borrow_mut();
+        out.resize(get_maximum_output_size(data.len()), 0);
+        let compressed = compress_into_with_table(data, out, table).ok()?;
+        // An incompressible block would be stored raw, making the frame longer than the data.
+        if compressed >= data.len() || compressed + OVERHEAD >= limit {
+            return None;
+        }
+        let mut frame = Vec::with_capacity(compressed + OVERHEAD);
+        frame.extend_from_slice(&headers[usize::from(data.len() > 64 * 1024)]);
+        frame.extend_from_slice(&(compressed as u32).to_le_bytes());
+        frame.extend_from_slice(&out[..compressed]);
+        frame.extend_from_slice(&0u32.to_le_bytes());
+        Some(frame)
+    })
+}
+
 /// Decode one LZ4 frame that must yield exactly `expected_len` bytes and fill all of `frame`.
 pub fn decompress_frame(frame: &[u8], expected_len: usize) -> Result<Vec<u8>, Lz4FrameError> {
     let mut input = Input(frame);

@@ -140,7 +140,7 @@ impl XorbData {
     }
 
     /// Append all of `other` as the chunks of further files (the caller checked it fits).
-    fn append(&mut self, other: XorbData) {
+    pub(crate) fn append(&mut self, other: XorbData) {
         let offset = self.chunks.len();
         self.file_starts
             .extend(other.file_starts.iter().map(|start| start + offset));

@@ -1,7 +1,9 @@
 use super::*;
 use crate::byte_grouping::{bg4_regroup, bg4_split};
 use crate::compression::{compress_chunk, CompressionPolicy, CompressionScheme};
-use crate::lz4_frame::{compress_frame, decompress_frame, xxh32, Lz4FrameError};
+use crate::lz4_frame::{
+    compress_frame, compress_frame_if_smaller, decompress_frame, xxh32, Lz4FrameError,
+};
 use crate::xorb_parse::{parse_stored_xorb, parse_xorb, XorbError};
 
 fn hex(bytes: &[u8]) -> String {
@@ -104,6 +106,35 @@ fn xxh32_vectors() {
         xxh32(b"Nobody inspects the spammish repetition", 0),
         0xE229_3B2F
     );
+}
+
+#[test]
+fn the_fast_frame_path_makes_the_encoders_frames() {
+    let mut half_random = random_bytes(70_000, 9);
+    half_random[..35_000].fill(7);
+    let mut barely = random_bytes(65_536, 10);
+    barely[..40].fill(0); // a few bytes of gain: less than the frame overhead
+    for data in [
+        text_bytes(1),
+        text_bytes(100),
+        text_bytes(65_535),
+        text_bytes(65_536),
+        text_bytes(65_537),
+        text_bytes(131_072),
+        random_bytes(8_192, 4),
+        random_bytes(131_072, 5),
+        vec![0u8; 131_072],
+        half_random,
+        barely,
+    ] {
+        let reference = Some(compress_frame(&data)).filter(|frame| frame.len() < data.len());
+        assert_eq!(
+            compress_frame_if_smaller(&data, data.len()),
+            reference,
+            "{} bytes",
+            data.len()
+        );
+    }
 }
 
 #[test]
