@@ -11,7 +11,11 @@
 //! The default policy, [`CompressionPolicy::Auto`], decides per block of
 //! [`DEFAULT_RETEST_INTERVAL`] chunks within each file's run of chunks in the xorb, from the
 //! first chunk of the block only: `ByteGrouping4LZ4` if the byte-grouping predictor says so,
-//! otherwise `LZ4`.
+//! otherwise `LZ4`. One addition to hf_xet's chooser: when that first chunk does not shrink under
+//! the chosen scheme, the whole block is stored with `None` without trying the others. Random or
+//! already-compressed data (most of a large upload's bytes) then costs one trial per block instead
+//! of one per chunk; the xorb hash does not depend on the schemes, and for data that is uniformly
+//! compressible or not the bytes are hf_xet's.
 
 use crate::byte_grouping::{bg4_predicted_useful, bg4_regroup, bg4_split};
 use crate::lz4_frame::{compress_frame_if_smaller, decompress_frame, Lz4FrameError};
@@ -119,7 +123,13 @@ impl CompressionPolicy {
             let mut block_start = start;
             while block_start < end {
                 let block_end = (block_start + block).min(end);
-                let scheme = CompressionScheme::choose_for(chunks[block_start].as_ref());
+                let first = chunks[block_start].as_ref();
+                let mut scheme = CompressionScheme::choose_for(first);
+                if block_end - block_start > 1
+                    && compress_chunk(first, scheme).0 == CompressionScheme::None
+                {
+                    scheme = CompressionScheme::None;
+                }
                 schemes.extend(std::iter::repeat(scheme).take(block_end - block_start));
                 block_start = block_end;
             }

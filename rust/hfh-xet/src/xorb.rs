@@ -171,14 +171,21 @@ impl XorbData {
         let mut unpacked_ends = Vec::with_capacity(self.len());
         let mut unpacked = 0u32;
         for (chunk, scheme) in self.chunks.iter().zip(requested) {
-            let (used, payload) = compress_chunk(&chunk.data, scheme);
+            // A chunk stored as is goes straight into the body (no intermediate copy).
+            let compressed = (scheme != CompressionScheme::None)
+                .then(|| compress_chunk(&chunk.data, scheme))
+                .filter(|(used, _)| *used != CompressionScheme::None);
+            let (used, payload) = match &compressed {
+                Some((used, payload)) => (*used, payload.as_slice()),
+                None => (CompressionScheme::None, chunk.data.as_slice()),
+            };
             let header = ChunkHeader {
                 compressed_len: payload.len() as u32,
                 scheme: used,
                 uncompressed_len: chunk.data.len() as u32,
             };
             bytes.extend_from_slice(&header.to_bytes());
-            bytes.extend_from_slice(&payload);
+            bytes.extend_from_slice(payload);
             schemes.push(used);
             chunk_ends.push(bytes.len() as u32);
             unpacked += chunk.data.len() as u32;

@@ -232,6 +232,21 @@ fn auto_policy_decides_per_block_of_each_file() {
     );
     let once = CompressionPolicy::Auto { retest_interval: 0 };
     assert_eq!(once.schemes(&chunks, &[]), vec![lz4; 5]);
+    // A block whose first chunk does not shrink is stored as is, without trying the others.
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let random: Vec<u8> = (0..65536)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state as u8
+        })
+        .collect();
+    let none = CompressionScheme::None;
+    let mixed = vec![random.clone(), text.clone(), random.clone(), text.clone()];
+    assert_eq!(auto.schemes(&mixed, &[]), vec![none; 4]);
+    assert_eq!(auto.schemes(&mixed, &[1]), vec![lz4; 4]); // a one-chunk block is simply tried
+    assert_eq!(auto.schemes(&[random.clone()], &[]), vec![lz4]);
     assert_eq!(
         CompressionPolicy::parse("bg4-lz4"),
         Some(CompressionPolicy::Fixed(bg4))
