@@ -483,9 +483,7 @@ class UploadsMixin:
                 repo_type=repo_type,
                 token=token,
             )
-        return [
-            (_validate_path_in_repo(prefix + relative), relative_to_absolute[relative]) for relative in selected
-        ]
+        return [(_validate_path_in_repo(prefix + relative), relative_to_absolute[relative]) for relative in selected]
 
 
 def _list_files(folder: str) -> list[tuple[str, str]]:

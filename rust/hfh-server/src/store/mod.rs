@@ -43,6 +43,9 @@ use std::sync::Mutex;
 /// Size the WAL file is truncated to after a checkpoint (bytes).
 const WAL_SIZE_LIMIT: i64 = 64 * 1024 * 1024;
 
+/// Page cache of the writing connection (`PRAGMA cache_size`, negative: KiB): 64 MiB.
+const WRITER_CACHE_KIB: i64 = -64 * 1024;
+
 /// Idle read-only connections kept for reuse (more are opened when needed, then closed).
 const MAX_IDLE_READERS: usize = 8;
 
@@ -67,6 +70,10 @@ impl Store {
         // Small blobs travel through the WAL (see `small_blobs`): after a big commit of them,
         // give the space back at the next checkpoint instead of keeping a WAL that large.
         conn.pragma_update(None, "journal_size_limit", WAL_SIZE_LIMIT)?;
+        // Room for the pages of a big commit (thousands of small blobs) in the page cache: with
+        // SQLite's default of 2 MiB, a commit of 1,000 files of 4 KiB spilt pages to the WAL
+        // before its end and read them back. Pages are allocated when needed, not up front.
+        conn.pragma_update(None, "cache_size", WRITER_CACHE_KIB)?;
         // Checkpoints are the checkpointer's, once writes pause (see `checkpoint`).
         conn.pragma_update(None, "wal_autocheckpoint", checkpoint::BACKSTOP_PAGES)?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
