@@ -252,13 +252,15 @@ class _UploadPipeline:
         Every file is read before this returns, so an unreadable one fails the upload before any commit, as when
         all additions are made first.
         """
+        chunks: list[list[CommitOperationAdd]]
         if self.listed_files is None:
             chunks = [
                 self.add_operations[start : start + UPLOAD_BATCH_MAX_NUM_FILES]
                 for start in range(0, len(self.add_operations), UPLOAD_BATCH_MAX_NUM_FILES)
             ]
             return chunks, [asking.submit(self._fetch_upload_modes, chunk) for chunk in chunks]
-        chunks, answers = [], []
+        chunks = []
+        answers: list[Future] = []
         budget = LISTED_CONTENT_BUDGET  # shared by the chunks, as by one listing of the whole folder
         for start in range(0, len(self.listed_files), UPLOAD_BATCH_MAX_NUM_FILES):
             if answers and answers[0].done() and answers[0].exception() is not None:

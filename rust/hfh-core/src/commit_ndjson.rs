@@ -80,7 +80,11 @@ impl Body<'_> {
     /// Write the body into `out`, which must be exactly [`Body::len`] bytes long, `workers`
     /// threads at a time (0: one per core) when it is big.
     pub fn write_into(&self, out: &mut [u8], workers: usize) {
-        assert_eq!(out.len(), self.len(), "the buffer must fit the body exactly");
+        assert_eq!(
+            out.len(),
+            self.len(),
+            "the buffer must fit the body exactly"
+        );
         let workers = if workers == 0 {
             crate::parallel::default_workers()
         } else {
@@ -306,7 +310,9 @@ mod tests {
         let contents: Vec<Vec<u8>> = (0..700)
             .map(|i| (0..(1500 + i)).map(|b| (b * 7 + i) as u8).collect())
             .collect();
-        let names: Vec<Vec<u8>> = (0..700).map(|i| format!("\"d/f{i}\"").into_bytes()).collect();
+        let names: Vec<Vec<u8>> = (0..700)
+            .map(|i| format!("\"d/f{i}\"").into_bytes())
+            .collect();
         let mut lines = vec![Line::Raw(b"{\"key\": \"header\"}\n")];
         let mut expected = b"{\"key\": \"header\"}\n".to_vec();
         for (i, (content, name)) in contents.iter().zip(&names).enumerate() {

@@ -165,11 +165,32 @@ mod tests {
     #[test]
     fn literal_and_suffix_shapes_match_like_globs() {
         let rules = [
-            "*.bin", "*", "a.txt", "*a", "dir/x.bin", "*/x.bin", "?.md", "**/*.pt", "*.", "**",
+            "*.bin",
+            "*",
+            "a.txt",
+            "*a",
+            "dir/x.bin",
+            "*/x.bin",
+            "?.md",
+            "**/*.pt",
+            "*.",
+            "**",
         ];
         let paths = [
-            "a.txt", "b.bin", "bin", ".bin", "dir/x.bin", "d/e/x.bin", "x.md", "xy.md", "a",
-            "q/a", "m.pt", "q/r/m.pt", "trail.", "",
+            "a.txt",
+            "b.bin",
+            "bin",
+            ".bin",
+            "dir/x.bin",
+            "d/e/x.bin",
+            "x.md",
+            "xy.md",
+            "a",
+            "q/a",
+            "m.pt",
+            "q/r/m.pt",
+            "trail.",
+            "",
         ];
         for rule in rules {
             let pattern = Pattern::new(rule);

@@ -81,7 +81,10 @@ fn remove_folder(files: &mut std::collections::BTreeMap<String, FileEntry>, path
 fn remove_below(files: &mut std::collections::BTreeMap<String, FileEntry>, path: &str) {
     let prefix = format!("{path}/");
     let below: Vec<String> = files
-        .range::<str, _>((std::ops::Bound::Included(prefix.as_str()), std::ops::Bound::Unbounded))
+        .range::<str, _>((
+            std::ops::Bound::Included(prefix.as_str()),
+            std::ops::Bound::Unbounded,
+        ))
         .map(|(p, _)| p)
         .take_while(|p| p.starts_with(&prefix))
         .cloned()
@@ -227,6 +230,9 @@ mod tests {
             vec!["a", "a.txt", "a0", "a~", "b/a/x"]
         );
         apply_ops(&mut files, &[Op::DeleteFolder { path: "b".into() }]).unwrap();
-        assert_eq!(files.keys().collect::<Vec<_>>(), vec!["a", "a.txt", "a0", "a~"]);
+        assert_eq!(
+            files.keys().collect::<Vec<_>>(),
+            vec!["a", "a.txt", "a0", "a~"]
+        );
     }
 }
