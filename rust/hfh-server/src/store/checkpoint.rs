@@ -14,7 +14,7 @@
 //! waits for (nor blocks) readers or the writer.
 
 use rusqlite::Connection;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -96,7 +96,7 @@ impl Shared {
     }
 }
 
-fn run(shared: &Shared, db_path: &PathBuf, idle: Duration) {
+fn run(shared: &Shared, db_path: &Path, idle: Duration) {
     let mut conn: Option<Connection> = None;
     let mut state = shared.lock();
     loop {
