@@ -8,7 +8,7 @@ from typing import Any, BinaryIO, Literal, overload
 
 from . import constants
 from ._api_commits import future_compatible
-from ._commit_api import CommitOperationAdd, CommitOperationDelete
+from ._commit_api import CommitOperationAdd, CommitOperationDelete, _validate_path_in_repo
 from ._commit_info import CommitInfo
 from ._upload_pipeline import pipelined_upload
 from .utils import DEFAULT_IGNORE_PATTERNS, filter_repo_objects, validate_hf_hub_args
@@ -274,7 +274,8 @@ class UploadsMixin:
             path_in_repo=path_in_repo,
             delete_patterns=delete_patterns,
         )
-        add_operations = self._prepare_upload_folder_additions(
+        # The files are read by the upload itself, the first ones asked about while the next ones are read.
+        listed_files = self._list_upload_folder(
             folder_path,
             path_in_repo,
             allow_patterns=allow_patterns,
@@ -283,14 +284,15 @@ class UploadsMixin:
             repo_type=repo_type,
         )
         # A file about to be replaced does not need deleting first.
-        added_paths = {op.path_in_repo for op in add_operations}
+        added_paths = {added for added, _ in listed_files}
         delete_operations = [op for op in delete_operations if op.path_in_repo not in added_paths]
 
         return pipelined_upload(
             self,  # type: ignore[arg-type]
             repo_id=repo_id,
             repo_type=repo_type or constants.REPO_TYPE_MODEL,
-            add_operations=add_operations,
+            add_operations=[],
+            listed_files=listed_files,
             delete_operations=delete_operations,
             commit_message=commit_message or "Upload folder using huggingface_hub",
             commit_description=commit_description,
@@ -447,6 +449,27 @@ class UploadsMixin:
         token: bool | str | None = None,
     ) -> list[CommitOperationAdd]:
         """Additions for the files of `folder_path` selected by the patterns (matched relative to the folder)."""
+        listed = self._list_upload_folder(
+            folder_path,
+            path_in_repo,
+            allow_patterns=allow_patterns,
+            ignore_patterns=ignore_patterns,
+            repo_type=repo_type,
+            token=token,
+        )
+        return CommitOperationAdd._from_listed_files(listed)
+
+    def _list_upload_folder(
+        self,
+        folder_path: str | Path,
+        path_in_repo: str,
+        allow_patterns: list[str] | str | None = None,
+        ignore_patterns: list[str] | str | None = None,
+        repo_type: str | None = None,
+        token: bool | str | None = None,
+    ) -> list[tuple[str, str]]:
+        """`(path_in_repo, absolute path)` of the files of `folder_path` selected by the patterns (matched relative to
+        the folder), paths in the repository validated and normalised as `CommitOperationAdd` does."""
         folder = Path(folder_path).expanduser().resolve()
         if not folder.is_dir():
             raise ValueError(f"Provided path: '{folder}' is not a directory")
@@ -460,9 +483,7 @@ class UploadsMixin:
                 repo_type=repo_type,
                 token=token,
             )
-        return CommitOperationAdd._from_listed_files(
-            [(prefix + relative, relative_to_absolute[relative]) for relative in selected]
-        )
+        return [(_validate_path_in_repo(prefix + relative), relative_to_absolute[relative]) for relative in selected]
 
 
 def _list_files(folder: str) -> list[tuple[str, str]]:

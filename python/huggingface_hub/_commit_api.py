@@ -207,17 +207,25 @@ class CommitOperationAdd:
         return cls._from_listed_files([(path_in_repo, path)])[0]
 
     @classmethod
-    def _from_listed_files(cls, files: list[tuple[str, str]]) -> list["CommitOperationAdd"]:
+    def _from_listed_files(
+        cls, files: list[tuple[str, str]], content_budget: int | None = None, paths_validated: bool = False
+    ) -> list["CommitOperationAdd"]:
         """The additions of files just found by listing a folder: `(path_in_repo, path)` pairs, `path` absolute,
         normalised and a regular file.
 
         The same objects the constructor builds, without checking again what the listing established, and with the
         size and sample of every file read in one parallel pass in Rust: one open, stat and read per file is most of
         the preparation of a folder of many small files. While at it, the whole content of files is kept, up to
-        `LISTED_CONTENT_BUDGET` bytes in all: a regular file's commit then sends it without opening the file again.
+        `content_budget` bytes in all (default: `LISTED_CONTENT_BUDGET`): a regular file's commit then sends it
+        without opening the file again.
+        `paths_validated`: the paths in the repository are already what `_validate_path_in_repo` returns.
         """
-        path_in_repos = [_validate_path_in_repo(path_in_repo) for path_in_repo, _ in files]
-        heads = _rust.read_file_heads([path for _, path in files], 512, LISTED_CONTENT_BUDGET)
+        if paths_validated:
+            path_in_repos = [path_in_repo for path_in_repo, _ in files]
+        else:
+            path_in_repos = [_validate_path_in_repo(path_in_repo) for path_in_repo, _ in files]
+        budget = LISTED_CONTENT_BUDGET if content_budget is None else content_budget
+        heads = _rust.read_file_heads([path for _, path in files], 512, budget)
         operations = []
         for path_in_repo, (_, path), (size, sample, content) in zip(path_in_repos, files, heads, strict=True):
             operation = cls.__new__(cls)

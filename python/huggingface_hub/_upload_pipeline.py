@@ -3,7 +3,8 @@
 Two threads cooperate:
 
 - the **coordinator** (the caller's thread) goes through the files 256 at a time: it asks the Hub how each is
-  stored (preupload; the next chunks' questions already in flight), hashes the LFS ones in one parallel pass in
+  stored (preupload; the next chunks' questions already in flight; for a listed folder, each chunk's question is
+  asked as soon as its files are read, while the next ones are read), hashes the LFS ones in one parallel pass in
   Rust, gets their upload URLs from the LFS batch API and hands the transfers to a pool of upload workers, then
   moves on without waiting for them. Files go into the batch being filled, which waits for the committer once full
   (back-pressure);
@@ -27,6 +28,7 @@ import requests
 
 from . import _rust, constants
 from ._commit_api import (
+    LISTED_CONTENT_BUDGET,
     UPLOAD_BATCH_MAX_NUM_FILES,
     CommitOperationAdd,
     CommitOperationDelete,
@@ -128,6 +130,7 @@ class _UploadPipeline:
         repo_id: str,
         repo_type: str,
         add_operations: list[CommitOperationAdd],
+        listed_files: list[tuple[str, str]] | None,
         delete_operations: list[CommitOperationDelete],
         commit_message: str,
         commit_description: str | None,
@@ -139,7 +142,10 @@ class _UploadPipeline:
         self.api = api
         self.repo_id = repo_id
         self.repo_type = repo_type
+        # Files of a listed folder are made into additions chunk by chunk (see `_ask_upload_modes`).
         self.add_operations = add_operations
+        self.listed_files = listed_files
+        nb_files = len(listed_files) if listed_files is not None else len(add_operations)
         self.delete_operations = delete_operations
         self.commit_message = commit_message
         self.commit_description = commit_description
@@ -156,7 +162,7 @@ class _UploadPipeline:
 
         self.nb_commits = 0
         self.last_commit_info: CommitInfo | None = None
-        self.pacer = _CommitPacer(len(add_operations))
+        self.pacer = _CommitPacer(nb_files)
         # The batch being filled by the coordinator, taken whole by the committer once full (or once everything
         # is prepared). Taken, not handed over: a batch's size is settled when its commit starts, by the pacer's
         # latest target. The coordinator waits while it is full (back-pressure on preparing).
@@ -166,19 +172,26 @@ class _UploadPipeline:
         self.errors: list[BaseException] = []
         self.abort = threading.Event()
         self.uploader = ThreadPoolExecutor(max_workers=UPLOAD_WORKERS, thread_name_prefix="hf-upload")
-        self.display = UploadDisplay(total_files=len(add_operations), enabled=not are_progress_bars_disabled())
+        self.display = UploadDisplay(total_files=nb_files, enabled=not are_progress_bars_disabled())
 
         # `.gitignore` rules are applied by the Hub: send the local ones if a `.gitignore` is uploaded.
         # Whether the Hub offers Xet storage: unknown (None) until its token route answered.
         self.xet_offered: bool | None = None
         self.gitignore_content: str | None = None
-        gitignore = next((op for op in add_operations if op.path_in_repo == ".gitignore"), None)
-        if gitignore is not None:
-            with gitignore.as_file() as file:
-                self.gitignore_content = file.read().decode()
+        if listed_files is not None:
+            local = next((path for path_in_repo, path in listed_files if path_in_repo == ".gitignore"), None)
+            if local is not None:
+                with open(local, "rb") as file:
+                    self.gitignore_content = file.read().decode()
+        else:
+            gitignore = next((op for op in add_operations if op.path_in_repo == ".gitignore"), None)
+            if gitignore is not None:
+                with gitignore.as_file() as file:
+                    self.gitignore_content = file.read().decode()
 
     def run(self) -> CommitInfo:
-        _warn_on_overwriting_operations([*self.delete_operations, *self.add_operations])
+        if self.listed_files is None:
+            _warn_on_overwriting_operations([*self.delete_operations, *self.add_operations])
         committer = threading.Thread(target=self._committer_loop, name="hf-upload-committer", daemon=True)
         committer.start()
         self.display.start()
@@ -212,16 +225,12 @@ class _UploadPipeline:
     # Coordinator.
 
     def _coordinator_loop(self) -> None:
-        chunks = [
-            self.add_operations[start : start + UPLOAD_BATCH_MAX_NUM_FILES]
-            for start in range(0, len(self.add_operations), UPLOAD_BATCH_MAX_NUM_FILES)
-        ]
         # Every chunk is queued at once: `PREUPLOAD_CONCURRENCY` requests stay in flight, in order, even while this
         # thread waits for the committer (the answers are a few fields per file; waiting for them would leave the
         # committer without work once it catches up).
         asking = ThreadPoolExecutor(max_workers=PREUPLOAD_CONCURRENCY, thread_name_prefix="hf-preupload")
-        answers = [asking.submit(self._fetch_upload_modes, chunk) for chunk in chunks]
         try:
+            chunks, answers = self._ask_upload_modes(asking)
             for index, chunk in enumerate(chunks):
                 if self.abort.is_set():
                     return
@@ -234,27 +243,63 @@ class _UploadPipeline:
                 self.display.ignored(len(chunk) - len(kept))
                 lfs_ops = [op for op in kept if op._upload_mode == "lfs" and not op._is_uploaded]
                 transfers = self._start_transfers(lfs_ops)
-                for op in kept:
-                    if not self._add_to_pending(op, transfers.get(id(op))):
-                        return
+                if not self._add_to_pending(kept, transfers):
+                    return
         finally:
             asking.shutdown(wait=True, cancel_futures=True)
 
-    def _add_to_pending(self, op: CommitOperationAdd, transfer: Future | None) -> bool:
-        """Add `op` to the batch being filled, once it has room; False if the upload was aborted meanwhile."""
-        with self.state:
-            while self._pending_is_full() and not self.abort.is_set():
-                self.state.wait(timeout=1.0)
-            if self.abort.is_set():
-                return False
-            batch = self.pending
-            batch.ops.append(op)
-            if op._upload_mode == "regular":
-                batch.regular_bytes += op.upload_info.size
-            elif transfer is not None:
-                batch.transfers.append(transfer)
-            if self._pending_is_full():
-                self.state.notify_all()
+    def _ask_upload_modes(self, asking: ThreadPoolExecutor) -> tuple[list[list[CommitOperationAdd]], list[Future]]:
+        """The additions in chunks of `UPLOAD_BATCH_MAX_NUM_FILES`, and the preupload request of each, submitted.
+
+        The files of a listed folder are read (size, sample, small contents) a chunk at a time, each chunk's request
+        leaving as soon as its files are read: the Hub answers the first questions while the next files are read.
+        Every file is read before this returns, so an unreadable one fails the upload before any commit, as when
+        all additions are made first.
+        """
+        chunks: list[list[CommitOperationAdd]]
+        if self.listed_files is None:
+            chunks = [
+                self.add_operations[start : start + UPLOAD_BATCH_MAX_NUM_FILES]
+                for start in range(0, len(self.add_operations), UPLOAD_BATCH_MAX_NUM_FILES)
+            ]
+            return chunks, [asking.submit(self._fetch_upload_modes, chunk) for chunk in chunks]
+        chunks = []
+        answers: list[Future] = []
+        budget = LISTED_CONTENT_BUDGET  # shared by the chunks, as by one listing of the whole folder
+        for start in range(0, len(self.listed_files), UPLOAD_BATCH_MAX_NUM_FILES):
+            if answers and answers[0].done() and answers[0].exception() is not None:
+                break  # raised by the caller (no repository, no access): no need to read further
+            chunk = CommitOperationAdd._from_listed_files(
+                self.listed_files[start : start + UPLOAD_BATCH_MAX_NUM_FILES],
+                content_budget=budget,
+                paths_validated=True,  # by the listing
+            )
+            budget -= sum(len(op.upload_info._content) for op in chunk if op.upload_info._content is not None)
+            chunks.append(chunk)
+            answers.append(asking.submit(self._fetch_upload_modes, chunk))
+        # No `_warn_on_overwriting_operations` here: it could not warn. A listing names each path once, and the
+        # deletions come first in the commit (a deletion is only warned about after an addition below it).
+        self.add_operations = [op for chunk in chunks for op in chunk]
+        return chunks, answers
+
+    def _add_to_pending(self, ops: list[CommitOperationAdd], transfers: dict[int, Future]) -> bool:
+        """Add `ops` in order to the batch being filled, each once it has room (`transfers`: the LFS transfers, by
+        `id(op)`); False if the upload was aborted meanwhile."""
+        with self.state:  # held for the whole chunk, released while waiting for room
+            for op in ops:
+                while self._pending_is_full() and not self.abort.is_set():
+                    self.state.wait(timeout=1.0)
+                if self.abort.is_set():
+                    return False
+                batch = self.pending
+                batch.ops.append(op)
+                transfer = transfers.get(id(op))
+                if op._upload_mode == "regular":
+                    batch.regular_bytes += op.upload_info.size
+                elif transfer is not None:
+                    batch.transfers.append(transfer)
+                if self._pending_is_full():
+                    self.state.notify_all()
             return True
 
     def _pending_is_full(self) -> bool:
@@ -525,13 +570,21 @@ def pipelined_upload(
     revision: str | None = None,
     create_pr: bool = False,
     parent_commit: str | None = None,
+    listed_files: list[tuple[str, str]] | None = None,
 ) -> CommitInfo:
-    """Upload prepared additions (and deletions) in as many commits as needed; see the module docstring."""
+    """Upload prepared additions (and deletions) in as many commits as needed; see the module docstring.
+
+    `listed_files` (instead of `add_operations`, then empty): the `(path_in_repo, absolute path)` of files just
+    found by listing a folder, read while the first ones are asked about (see `_ask_upload_modes`).
+    """
+    if listed_files is not None and add_operations:
+        raise ValueError("Give either `add_operations` or `listed_files`, not both.")
     return _UploadPipeline(
         api,
         repo_id=repo_id,
         repo_type=repo_type,
         add_operations=add_operations,
+        listed_files=listed_files,
         delete_operations=delete_operations,
         commit_message=commit_message,
         commit_description=commit_description,

@@ -43,103 +43,195 @@ pub enum Line<'a> {
     },
 }
 
-/// The body, as pieces to write one after the other.
+/// The body, as pieces to write one after the other: `file` lines are encoded by
+/// [`Body::write_into`], straight into the request's buffer. Encoding each line into a buffer
+/// of its own first, then copying it, touched twice the memory, and fresh memory is most of the
+/// cost of building a body of thousands of small files.
 pub struct Body<'a> {
     pieces: Vec<Piece<'a>>,
 }
 
 enum Piece<'a> {
-    Borrowed(&'a [u8]),
-    Owned(Vec<u8>),
+    Raw(&'a [u8]),
+    File {
+        content: Content<'a>,
+        path_json: &'a [u8],
+    },
 }
+
+/// The content of a `file` line: given by the caller, or read from disk by [`build`].
+enum Content<'a> {
+    Borrowed(&'a [u8]),
+    Read(Vec<u8>),
+}
+
+/// Bodies smaller than this are written by one thread.
+const PARALLEL_WRITE_MIN_BYTES: usize = 1 << 20;
 
 impl Body<'_> {
     pub fn len(&self) -> usize {
-        self.pieces.iter().map(|p| p.bytes().len()).sum()
+        self.pieces.iter().map(Piece::len).sum()
     }
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
-    /// Write the body into `out`, which must be exactly [`Body::len`] bytes long.
-    pub fn write_into(&self, out: &mut [u8]) {
-        let mut at = 0;
-        for piece in &self.pieces {
-            let bytes = piece.bytes();
-            out[at..at + bytes.len()].copy_from_slice(bytes);
-            at += bytes.len();
+    /// Write the body into `out`, which must be exactly [`Body::len`] bytes long, `workers`
+    /// threads at a time (0: one per core) when it is big.
+    pub fn write_into(&self, out: &mut [u8], workers: usize) {
+        assert_eq!(
+            out.len(),
+            self.len(),
+            "the buffer must fit the body exactly"
+        );
+        let workers = if workers == 0 {
+            crate::parallel::default_workers()
+        } else {
+            workers
+        };
+        if workers < 2 || out.len() < PARALLEL_WRITE_MIN_BYTES {
+            let mut rest = out;
+            for piece in &self.pieces {
+                let (here, after) = rest.split_at_mut(piece.len());
+                piece.write(here);
+                rest = after;
+            }
+            return;
         }
-        debug_assert_eq!(at, out.len());
+        // Contiguous runs of pieces of about equal size, one per thread, each with its part of
+        // the buffer.
+        let share = out.len().div_ceil(workers);
+        let mut runs: Vec<(&[Piece<'_>], &mut [u8])> = Vec::with_capacity(workers);
+        let (mut rest, mut first, mut taken) = (out, 0, 0);
+        for (index, piece) in self.pieces.iter().enumerate() {
+            taken += piece.len();
+            if taken >= share || index + 1 == self.pieces.len() {
+                let (here, after) = std::mem::take(&mut rest).split_at_mut(taken);
+                runs.push((&self.pieces[first..=index], here));
+                rest = after;
+                first = index + 1;
+                taken = 0;
+            }
+        }
+        std::thread::scope(|scope| {
+            for (pieces, buffer) in runs {
+                scope.spawn(move || {
+                    let mut rest = buffer;
+                    for piece in pieces {
+                        let (here, after) = rest.split_at_mut(piece.len());
+                        piece.write(here);
+                        rest = after;
+                    }
+                });
+            }
+        });
     }
 
     pub fn to_vec(&self) -> Vec<u8> {
         let mut out = vec![0; self.len()];
-        self.write_into(&mut out);
+        self.write_into(&mut out, 1);
         out
     }
 }
 
 impl Piece<'_> {
-    fn bytes(&self) -> &[u8] {
+    fn len(&self) -> usize {
         match self {
-            Piece::Borrowed(bytes) => bytes,
-            Piece::Owned(bytes) => bytes,
+            Piece::Raw(bytes) => bytes.len(),
+            Piece::File { content, path_json } => file_line_len(content.bytes().len(), path_json),
+        }
+    }
+
+    /// Writes the piece into `out`, exactly [`Piece::len`] bytes.
+    fn write(&self, out: &mut [u8]) {
+        match self {
+            Piece::Raw(bytes) => out.copy_from_slice(bytes),
+            Piece::File { content, path_json } => write_file_line(content.bytes(), path_json, out),
         }
     }
 }
 
+impl Content<'_> {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Content::Borrowed(bytes) => bytes,
+            Content::Read(bytes) => bytes,
+        }
+    }
+}
+
+/// Length of the `file` line of `content_len` bytes for `path_json`.
+fn file_line_len(content_len: usize, path_json: &[u8]) -> usize {
+    FILE_PREFIX.len()
+        + content_len.div_ceil(3) * 4
+        + FILE_MIDDLE.len()
+        + path_json.len()
+        + FILE_SUFFIX.len()
+}
+
+/// Writes the `file` line of `content` for `path_json` into `out` (exactly its length).
+fn write_file_line(content: &[u8], path_json: &[u8], out: &mut [u8]) {
+    let (prefix, rest) = out.split_at_mut(FILE_PREFIX.len());
+    prefix.copy_from_slice(FILE_PREFIX);
+    let (encoded, rest) = rest.split_at_mut(content.len().div_ceil(3) * 4);
+    let written = STANDARD
+        .encode_slice(content, encoded)
+        .expect("buffer sized for the padded encoding");
+    debug_assert_eq!(written, encoded.len());
+    let (middle, rest) = rest.split_at_mut(FILE_MIDDLE.len());
+    middle.copy_from_slice(FILE_MIDDLE);
+    let (path, suffix) = rest.split_at_mut(path_json.len());
+    path.copy_from_slice(path_json);
+    suffix.copy_from_slice(FILE_SUFFIX);
+}
+
 /// The `file` line of `content` for `path_json`.
 pub fn file_line(content: &[u8], path_json: &[u8]) -> Vec<u8> {
-    let encoded_len = content.len().div_ceil(3) * 4;
-    let mut line = Vec::with_capacity(
-        FILE_PREFIX.len() + encoded_len + FILE_MIDDLE.len() + path_json.len() + FILE_SUFFIX.len(),
-    );
-    line.extend_from_slice(FILE_PREFIX);
-    let start = line.len();
-    line.resize(start + encoded_len, 0);
-    let written = STANDARD
-        .encode_slice(content, &mut line[start..])
-        .expect("buffer sized for the padded encoding");
-    line.truncate(start + written);
-    line.extend_from_slice(FILE_MIDDLE);
-    line.extend_from_slice(path_json);
-    line.extend_from_slice(FILE_SUFFIX);
+    let mut line = vec![0; file_line_len(content.len(), path_json)];
+    write_file_line(content, path_json, &mut line);
     line
 }
 
-/// Read every `File` line's source (`workers` at a time, 0: one per core) and assemble the body.
-/// The first file that cannot be read gives its error; once `cancel` is set, [`HashError::Cancelled`].
+/// Read every `File` line's source (`workers` at a time, 0: one per core); the body is then
+/// written by [`Body::write_into`]. The first file that cannot be read gives its error; once
+/// `cancel` is set, [`HashError::Cancelled`].
 pub fn build<'a>(
     lines: &[Line<'a>],
     workers: usize,
     cancel: &Cancel,
 ) -> Result<Body<'a>, HashError> {
-    let to_encode: Vec<&Line<'a>> = lines
+    let sources: Vec<&Path> = lines
         .iter()
-        .filter(|line| !matches!(line, Line::Raw(_)))
+        .filter_map(|line| match line {
+            Line::File { source, .. } => Some(*source),
+            _ => None,
+        })
         .collect();
-    let encoded = map_in_order(&to_encode, workers, cancel, |line| match **line {
-        Line::File { source, path_json } => std::fs::read(source)
-            .map(|content| file_line(&content, path_json))
-            .map_err(|error| HashError::Io {
-                path: source.to_path_buf(),
-                source: error,
-            }),
-        Line::Content { content, path_json } => Ok(file_line(content, path_json)),
-        Line::Raw(_) => unreachable!("raw lines are not encoded"),
+    let read = map_in_order(&sources, workers, cancel, |source| {
+        std::fs::read(source).map_err(|error| HashError::Io {
+            path: source.to_path_buf(),
+            source: error,
+        })
     });
-    let mut encoded = encoded.into_iter();
+    let mut read = read.into_iter();
     let mut pieces = Vec::with_capacity(lines.len());
     for line in lines {
-        match line {
-            Line::Raw(bytes) => pieces.push(Piece::Borrowed(bytes)),
-            Line::File { .. } | Line::Content { .. } => match encoded.next().flatten() {
-                Some(Ok(bytes)) => pieces.push(Piece::Owned(bytes)),
+        pieces.push(match *line {
+            Line::Raw(bytes) => Piece::Raw(bytes),
+            Line::Content { content, path_json } => Piece::File {
+                content: Content::Borrowed(content),
+                path_json,
+            },
+            Line::File { path_json, .. } => match read.next().flatten() {
+                Some(Ok(content)) => Piece::File {
+                    content: Content::Read(content),
+                    path_json,
+                },
                 Some(Err(error)) => return Err(error),
                 None => return Err(HashError::Cancelled),
             },
-        }
+        });
     }
     Ok(Body { pieces })
 }
@@ -210,6 +302,38 @@ mod tests {
         expected.extend(file_line(b"in memory", b"\"m\""));
         assert_eq!(body.len(), expected.len());
         assert_eq!(body.to_vec(), expected);
+    }
+
+    #[test]
+    fn parallel_write_equals_the_lines_one_after_the_other() {
+        // Over `PARALLEL_WRITE_MIN_BYTES`, with contents of every length remainder and raw lines.
+        let contents: Vec<Vec<u8>> = (0..700)
+            .map(|i| (0..(1500 + i)).map(|b| (b * 7 + i) as u8).collect())
+            .collect();
+        let names: Vec<Vec<u8>> = (0..700)
+            .map(|i| format!("\"d/f{i}\"").into_bytes())
+            .collect();
+        let mut lines = vec![Line::Raw(b"{\"key\": \"header\"}\n")];
+        let mut expected = b"{\"key\": \"header\"}\n".to_vec();
+        for (i, (content, name)) in contents.iter().zip(&names).enumerate() {
+            lines.push(Line::Content {
+                content,
+                path_json: name,
+            });
+            expected.extend(file_line(content, name));
+            if i % 100 == 0 {
+                lines.push(Line::Raw(b"{\"key\": \"deletedFile\"}\n"));
+                expected.extend_from_slice(b"{\"key\": \"deletedFile\"}\n");
+            }
+        }
+        let body = build(&lines, 0, &Cancel::new()).unwrap();
+        assert!(body.len() > PARALLEL_WRITE_MIN_BYTES);
+        for workers in [2, 3, 8] {
+            let mut out = vec![0xAA; body.len()];
+            body.write_into(&mut out, workers);
+            assert!(out == expected, "{workers} workers");
+        }
+        assert!(body.to_vec() == expected);
     }
 
     #[test]

@@ -78,8 +78,9 @@ fn commit_ndjson<'py>(
         .collect();
     let body = run_interruptible(py, |cancel| ndjson::build(&borrowed, workers, cancel))?
         .map_err(HashErrorPy)?;
+    // Encoded straight into the `bytes` object, without the GIL (the object is not shared yet).
     PyBytes::new_with(py, body.len(), |buffer| {
-        body.write_into(buffer);
+        py.detach(|| body.write_into(buffer, workers));
         Ok(())
     })
 }

@@ -6,7 +6,46 @@
 #[derive(Debug, Clone, Default)]
 pub struct LfsRules {
     /// (pattern, is_lfs): later lines override earlier ones, as in git.
-    rules: Vec<(String, bool)>,
+    rules: Vec<(Pattern, bool)>,
+}
+
+/// A pattern, with the shapes almost every `.gitattributes` line has (`*.bin`, `model.pt`) told
+/// apart from general globs: a preupload of thousands of paths tries every rule on each, and a
+/// suffix or equality test costs nothing next to a memoised glob match.
+#[derive(Debug, Clone)]
+enum Pattern {
+    /// No wildcard: the whole name must be equal.
+    Literal(String),
+    /// `*` followed by a literal without `/`: the name must end with it.
+    Suffix(String),
+    Glob(String),
+}
+
+impl Pattern {
+    fn new(pattern: &str) -> Pattern {
+        let wild = |c: char| c == '*' || c == '?';
+        match pattern.strip_prefix('*') {
+            _ if !pattern.contains(wild) => Pattern::Literal(pattern.to_string()),
+            Some(rest) if !rest.contains(wild) && !rest.contains('/') => {
+                Pattern::Suffix(rest.to_string())
+            }
+            _ => Pattern::Glob(pattern.to_string()),
+        }
+    }
+
+    fn matches(&self, name: &str) -> bool {
+        match self {
+            Pattern::Literal(literal) => name == literal,
+            Pattern::Suffix(suffix) => name.ends_with(suffix.as_str()),
+            Pattern::Glob(glob) => wildmatch(glob.as_bytes(), name.as_bytes()),
+        }
+    }
+
+    fn text(&self) -> &str {
+        match self {
+            Pattern::Literal(text) | Pattern::Suffix(text) | Pattern::Glob(text) => text,
+        }
+    }
 }
 
 impl LfsRules {
@@ -31,7 +70,8 @@ impl LfsRules {
                 }
             }
             if let Some(lfs) = lfs {
-                rules.push((pattern.to_string(), lfs));
+                // A leading `/` only anchors the pattern at the root, where it is matched anyway.
+                rules.push((Pattern::new(pattern.trim_start_matches('/')), lfs));
             }
         }
         LfsRules { rules }
@@ -44,11 +84,10 @@ impl LfsRules {
             .iter()
             .rev()
             .find(|(pattern, _)| {
-                let pattern = pattern.trim_start_matches('/');
-                if pattern.contains('/') {
-                    wildmatch(pattern.as_bytes(), path.as_bytes())
+                if pattern.text().contains('/') {
+                    pattern.matches(path)
                 } else {
-                    wildmatch(pattern.as_bytes(), base.as_bytes())
+                    pattern.matches(base)
                 }
             })
             .is_some_and(|(_, lfs)| *lfs)
@@ -121,6 +160,55 @@ mod tests {
         assert!(rules.is_lfs("img/a.png"));
         assert!(!rules.is_lfs("keep.png"));
         assert!(!rules.is_lfs("a.jpg"));
+    }
+
+    #[test]
+    fn literal_and_suffix_shapes_match_like_globs() {
+        let rules = [
+            "*.bin",
+            "*",
+            "a.txt",
+            "*a",
+            "dir/x.bin",
+            "*/x.bin",
+            "?.md",
+            "**/*.pt",
+            "*.",
+            "**",
+        ];
+        let paths = [
+            "a.txt",
+            "b.bin",
+            "bin",
+            ".bin",
+            "dir/x.bin",
+            "d/e/x.bin",
+            "x.md",
+            "xy.md",
+            "a",
+            "q/a",
+            "m.pt",
+            "q/r/m.pt",
+            "trail.",
+            "",
+        ];
+        for rule in rules {
+            let pattern = Pattern::new(rule);
+            for path in paths {
+                if !rule.contains('/') && path.contains('/') {
+                    continue; // such rules only ever see base names
+                }
+                assert_eq!(
+                    pattern.matches(path),
+                    wildmatch(rule.as_bytes(), path.as_bytes()),
+                    "{rule} against {path} ({pattern:?})"
+                );
+            }
+        }
+        assert!(matches!(Pattern::new("*.bin"), Pattern::Suffix(_)));
+        assert!(matches!(Pattern::new("model.pt"), Pattern::Literal(_)));
+        assert!(matches!(Pattern::new("*/x.bin"), Pattern::Glob(_)));
+        assert!(matches!(Pattern::new("**.bin"), Pattern::Glob(_)));
     }
 
     #[test]

@@ -48,7 +48,9 @@ pub async fn paths_info(
     let rev = rev.to_string();
     let items = ctx
         .blocking(move |s| {
-            s.store.with(|c| {
+            // Read-only, on a pooled reader: the answers are advisory (the commit checks again),
+            // and an upload's next questions must not wait behind its commit of earlier files.
+            s.store.read(|c| {
                 let oid = repos::resolve_revision(c, &repo, &rev)?;
                 let head = repos::get_commit(c, repo.id, &oid)?;
                 let mut items = Vec::new();
@@ -107,7 +109,9 @@ pub async fn preupload(
     let rev = rev.to_string();
     let (head, answers) = ctx
         .blocking(move |s| {
-            s.store.with(|c| {
+            // Read-only, on a pooled reader: the answers are advisory (the commit checks again),
+            // and an upload's next questions must not wait behind its commit of earlier files.
+            s.store.read(|c| {
                 let oid = repos::resolve_revision(c, &repo, &rev)?;
                 if !create_pr {
                     repos::branch_ref(c, &repo, &rev)?;

@@ -38,8 +38,7 @@ fn apply_ops(
         match op {
             Op::Put { path, entry } => {
                 // A file replaces a folder of the same name and vice versa, as in git.
-                let prefix = format!("{path}/");
-                files.retain(|p, _| !p.starts_with(&prefix));
+                remove_below(files, path);
                 let mut parent = path.as_str();
                 while let Some((p, _)) = parent.rsplit_once('/') {
                     files.remove(p);
@@ -71,10 +70,28 @@ fn remove_folder(files: &mut std::collections::BTreeMap<String, FileEntry>, path
     if path.is_empty() {
         files.clear();
     } else {
-        let prefix = format!("{path}/");
-        files.retain(|p, _| !p.starts_with(&prefix));
+        remove_below(files, path);
     }
     files.len() != before
+}
+
+/// Removes the files below folder `path` (not `path` itself). The paths starting with `path/`
+/// are contiguous in the sorted map, so this visits only them: a commit adding thousands of
+/// files to a big tree must not scan the whole tree once per file.
+fn remove_below(files: &mut std::collections::BTreeMap<String, FileEntry>, path: &str) {
+    let prefix = format!("{path}/");
+    let below: Vec<String> = files
+        .range::<str, _>((
+            std::ops::Bound::Included(prefix.as_str()),
+            std::ops::Bound::Unbounded,
+        ))
+        .map(|(p, _)| p)
+        .take_while(|p| p.starts_with(&prefix))
+        .cloned()
+        .collect();
+    for p in below {
+        files.remove(&p);
+    }
 }
 
 /// Commits `c` on `ref_name` (a full ref such as `refs/heads/main`, or a new ref when the
@@ -199,5 +216,23 @@ mod tests {
         assert!(files.contains_key("x") && !files.contains_key("x/y"));
         apply_ops(&mut files, &[put("x/z")]).unwrap();
         assert!(files.contains_key("x/z") && !files.contains_key("x"));
+    }
+
+    #[test]
+    fn a_file_replacing_a_folder_removes_only_that_folder() {
+        // Sorted, "a.txt" < "a/..." < "a0" < "a~": the folder's files sit between other names.
+        let mut files = Default::default();
+        let names = ["a.txt", "a/b", "a/c/d", "a0", "a~", "b/a/x"];
+        apply_ops(&mut files, &names.map(put)).unwrap();
+        apply_ops(&mut files, &[put("a")]).unwrap();
+        assert_eq!(
+            files.keys().collect::<Vec<_>>(),
+            vec!["a", "a.txt", "a0", "a~", "b/a/x"]
+        );
+        apply_ops(&mut files, &[Op::DeleteFolder { path: "b".into() }]).unwrap();
+        assert_eq!(
+            files.keys().collect::<Vec<_>>(),
+            vec!["a", "a.txt", "a0", "a~"]
+        );
     }
 }

@@ -12,6 +12,7 @@ pub mod access;
 pub mod accounts;
 pub mod blob_lookup;
 pub mod blobs;
+pub mod checkpoint;
 pub mod collections;
 pub mod commits;
 pub mod direct_io;
@@ -47,10 +48,15 @@ use std::sync::Mutex;
 /// Size the WAL file is truncated to after a checkpoint (bytes).
 const WAL_SIZE_LIMIT: i64 = 64 * 1024 * 1024;
 
+/// Page cache of the writing connection (`PRAGMA cache_size`, negative: KiB): 64 MiB.
+const WRITER_CACHE_KIB: i64 = -64 * 1024;
+
 /// Idle read-only connections kept for reuse (more are opened when needed, then closed).
 const MAX_IDLE_READERS: usize = 8;
 
 pub struct Store {
+    /// Copies the WAL back into the database between commits (declared first: stopped first).
+    checkpointer: checkpoint::Checkpointer,
     conn: Mutex<Connection>,
     /// Idle read-only connections (see [`Store::read`]).
     readers: Mutex<Vec<Connection>>,
@@ -69,10 +75,17 @@ impl Store {
         // Small blobs travel through the WAL (see `small_blobs`): after a big commit of them,
         // give the space back at the next checkpoint instead of keeping a WAL that large.
         conn.pragma_update(None, "journal_size_limit", WAL_SIZE_LIMIT)?;
+        // Room for the pages of a big commit (thousands of small blobs) in the page cache: with
+        // SQLite's default of 2 MiB, a commit of 1,000 files of 4 KiB spilt pages to the WAL
+        // before its end and read them back. Pages are allocated when needed, not up front.
+        conn.pragma_update(None, "cache_size", WRITER_CACHE_KIB)?;
+        // Checkpoints are the checkpointer's, once writes pause (see `checkpoint`).
+        conn.pragma_update(None, "wal_autocheckpoint", checkpoint::BACKSTOP_PAGES)?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(30))?;
         schema::migrate(&mut conn)?;
         Ok(Store {
+            checkpointer: checkpoint::Checkpointer::start(&db_path, checkpoint::IDLE),
             conn: Mutex::new(conn),
             readers: Mutex::new(Vec::new()),
             db_path,
@@ -83,7 +96,10 @@ impl Store {
     /// Runs `f` with exclusive access to the connection (blocking: call from a blocking thread).
     pub fn with<T>(&self, f: impl FnOnce(&mut Connection) -> HubResult<T>) -> HubResult<T> {
         let mut guard = self.conn.lock().unwrap_or_else(|p| p.into_inner());
-        f(&mut guard)
+        let result = f(&mut guard);
+        drop(guard);
+        self.checkpointer.wrote();
+        result
     }
 
     /// Runs read-only `f` on a pooled read-only connection (blocking: call from a blocking
