@@ -243,10 +243,10 @@ fn auto_policy_decides_per_block_of_each_file() {
         })
         .collect();
     let none = CompressionScheme::None;
-    let mixed = vec![random.clone(), text.clone(), random.clone(), text.clone()];
+    let mixed = vec![random.clone(), text.clone(), random.clone(), text];
     assert_eq!(auto.schemes(&mixed, &[]), vec![none; 4]);
     assert_eq!(auto.schemes(&mixed, &[1]), vec![lz4; 4]); // a one-chunk block is simply tried
-    assert_eq!(auto.schemes(&[random.clone()], &[]), vec![lz4]);
+    assert_eq!(auto.schemes(std::slice::from_ref(&random), &[]), vec![lz4]);
     assert_eq!(
         CompressionPolicy::parse("bg4-lz4"),
         Some(CompressionPolicy::Fixed(bg4))
