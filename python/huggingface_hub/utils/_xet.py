@@ -1,6 +1,6 @@
 """Xet metadata the Hub sends with file answers, and the URLs of its Xet token routes.
 
-Pure parsing and URL building: the Xet transfers themselves are not implemented yet (see docs/compat.md).
+Pure parsing and URL building; the transfers live in `_xet_upload.py` and the Rust CAS client (`rust/hfh-xet/src/cas`).
 """
 
 import re
