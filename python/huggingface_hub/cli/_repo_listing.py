@@ -1,4 +1,4 @@
-"""The bodies shared by ``hf models|datasets|spaces ls|info``.
+"""The bodies shared by ``hf models|datasets|spaces ls|info|card``.
 
 ``ls`` either searches the Hub (no repo id) or lists one repository's files; each use refuses the options of
 the other. ``info`` prints one repository's info with upstream's messages for a missing repo or revision.
@@ -76,3 +76,17 @@ def print_repo_info(label: str, repo_id: str, revision: str | None, fetch: Calla
     except RevisionNotFoundError as error:
         raise CLIError(f"Revision '{revision}' not found on '{repo_id}'.") from error
     out.dict(info)
+
+
+def print_repo_card(load: Callable[[], Any], group: str, repo_id: str, *, metadata: bool, text: bool) -> None:
+    """`card REPO_ID`: the whole card with a hint, its metadata (`--metadata`) or its body (`--text`)."""
+    if metadata and text:
+        raise CLIError("--metadata and --text are mutually exclusive.")
+    card = load()
+    if metadata:
+        out.dict(card.data.to_dict())
+    elif text:
+        out.text(card.text)
+    else:
+        out.text(card.content)
+        out.hint(f"Use `hf {group} card {repo_id} --metadata` to extract only the card metadata.")

@@ -17,7 +17,13 @@ from ._cli_utils import RevisionOpt, TokenOpt, get_hf_api, typer_factory
 from ._file_listing import list_repo_files_cmd  # noqa: F401  (upstream's module exposes it)
 from ._framework import Argument, Option
 from ._output import _dataclass_as_dict, out
-from ._repo_listing import list_files_instead_of_searching, print_repo_info, refuse_file_options, search_options_given
+from ._repo_listing import (
+    list_files_instead_of_searching,
+    print_repo_card,
+    print_repo_info,
+    refuse_file_options,
+    search_options_given,
+)
 from ._repo_options import (
     REPO_LIST_DEFAULT_LIMIT,
     AuthorOpt,
@@ -221,13 +227,6 @@ def datasets_card(
     token: TokenOpt = None,
 ) -> None:
     """Get the dataset card (README) for a dataset on the Hub."""
-    if metadata and text:
-        raise CLIError("--metadata and --text are mutually exclusive.")
-    card = DatasetCard.load(dataset_id, token=token)
-    if metadata:
-        out.dict(card.data.to_dict())
-    elif text:
-        out.text(card.text)
-    else:
-        out.text(card.content)
-        out.hint(f"Use `hf datasets card {dataset_id} --metadata` to extract only the card metadata.")
+    print_repo_card(
+        lambda: DatasetCard.load(dataset_id, token=token), "datasets", dataset_id, metadata=metadata, text=text
+    )

@@ -17,7 +17,7 @@ from ._cli_utils import RevisionOpt, SoftChoice, TokenOpt, get_hf_api, typer_fac
 from ._file_listing import list_repo_files_cmd  # noqa: F401  (upstream's module exposes it)
 from ._framework import Argument, Option
 from ._output import _dataclass_as_dict, out
-from ._repo_listing import list_files_instead_of_searching, print_repo_info, refuse_file_options
+from ._repo_listing import list_files_instead_of_searching, print_repo_card, print_repo_info, refuse_file_options
 from ._repo_options import (
     REPO_LIST_DEFAULT_LIMIT,
     AuthorOpt,
@@ -228,13 +228,4 @@ def models_card(
     token: TokenOpt = None,
 ) -> None:
     """Get the model card (README) for a model on the Hub."""
-    if metadata and text:
-        raise CLIError("--metadata and --text are mutually exclusive.")
-    card = ModelCard.load(model_id, token=token)
-    if metadata:
-        out.dict(card.data.to_dict())
-    elif text:
-        out.text(card.text)
-    else:
-        out.text(card.content)
-        out.hint(f"Use `hf models card {model_id} --metadata` to extract only the card metadata.")
+    print_repo_card(lambda: ModelCard.load(model_id, token=token), "models", model_id, metadata=metadata, text=text)

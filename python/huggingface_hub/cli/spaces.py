@@ -32,7 +32,13 @@ from ._cli_utils import SoftChoice as SoftChoice
 from ._file_listing import list_repo_files_cmd  # noqa: F401  (upstream's module exposes it)
 from ._framework import Argument, Option
 from ._output import _dataclass_as_dict, out
-from ._repo_listing import list_files_instead_of_searching, print_repo_info, refuse_file_options, search_options_given
+from ._repo_listing import (
+    list_files_instead_of_searching,
+    print_repo_card,
+    print_repo_info,
+    refuse_file_options,
+    search_options_given,
+)
 from ._repo_options import (
     REPO_LIST_DEFAULT_LIMIT,
     AuthorOpt,
@@ -192,16 +198,7 @@ def spaces_card(
     token: TokenOpt = None,
 ) -> None:
     """Get the Space card (README) for a Space on the Hub."""
-    if metadata and text:
-        raise CLIError("--metadata and --text are mutually exclusive.")
-    card = SpaceCard.load(space_id, token=token)
-    if metadata:
-        out.dict(card.data.to_dict())
-    elif text:
-        out.text(card.text)
-    else:
-        out.text(card.content)
-        out.hint(f"Use `hf spaces card {space_id} --metadata` to extract only the card metadata.")
+    print_repo_card(lambda: SpaceCard.load(space_id, token=token), "spaces", space_id, metadata=metadata, text=text)
 
 
 @spaces_cli.command("templates", examples=["hf spaces templates"])
