@@ -13,7 +13,7 @@ use hfh_core::download::{self, DownloadError, Job, Options, Outcome, Progress};
 use hfh_core::Cancel;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyTuple};
+use pyo3::types::{PyDict, PyTuple};
 
 /// `(url, headers, destination, partial, lock, expected_size, sha256_hex, replace)`
 type JobSpec = (
@@ -173,26 +173,11 @@ fn error_dict<'py>(py: Python<'py>, error: &DownloadError) -> PyResult<Bound<'py
             url,
             headers,
             body,
-        } => {
-            dict.set_item("kind", "http")?;
-            dict.set_item("status", status)?;
-            dict.set_item("url", url)?;
-            dict.set_item("headers", headers.clone())?;
-            dict.set_item("body", PyBytes::new(py, body))?;
-        }
+        } => crate::errors::set_http_error(&dict, *status, url, headers, body)?,
         DownloadError::Network { url, timeout, .. } => {
-            dict.set_item("kind", if *timeout { "timeout" } else { "network" })?;
-            dict.set_item("url", url)?;
+            crate::errors::set_network_error(&dict, url, *timeout)?
         }
-        DownloadError::Io { path, source } => {
-            dict.set_item("kind", "io")?;
-            dict.set_item("path", path)?;
-            dict.set_item("errno", source.raw_os_error())?;
-            dict.set_item(
-                "strerror",
-                crate::errors::strip_os_suffix(&source.to_string()),
-            )?;
-        }
+        DownloadError::Io { path, source } => crate::errors::set_io_error(&dict, path, source)?,
         DownloadError::Size { url, .. } => {
             dict.set_item("kind", "size")?;
             dict.set_item("url", url)?;

@@ -42,3 +42,44 @@ impl From<HashErrorPy> for PyErr {
 
 /// Local wrapper so the orphan rule lets us convert a core error into a `PyErr`.
 pub struct HashErrorPy(pub HashError);
+
+/// The fields of an HTTP failure in the error dicts the transfer engines hand to Python (which
+/// maps them through `hf_raise_for_status`).
+pub fn set_http_error(
+    dict: &pyo3::Bound<'_, pyo3::types::PyDict>,
+    status: u16,
+    url: &str,
+    headers: &[(String, String)],
+    body: &[u8],
+) -> pyo3::PyResult<()> {
+    use pyo3::types::PyDictMethods;
+    dict.set_item("kind", "http")?;
+    dict.set_item("status", status)?;
+    dict.set_item("url", url)?;
+    dict.set_item("headers", headers.to_vec())?;
+    dict.set_item("body", pyo3::types::PyBytes::new(dict.py(), body))
+}
+
+/// The fields of a connection failure or timeout in an engine's error dict.
+pub fn set_network_error(
+    dict: &pyo3::Bound<'_, pyo3::types::PyDict>,
+    url: &str,
+    timeout: bool,
+) -> pyo3::PyResult<()> {
+    use pyo3::types::PyDictMethods;
+    dict.set_item("kind", if timeout { "timeout" } else { "network" })?;
+    dict.set_item("url", url)
+}
+
+/// The fields of a local I/O failure in an engine's error dict (raised as `OSError` in Python).
+pub fn set_io_error(
+    dict: &pyo3::Bound<'_, pyo3::types::PyDict>,
+    path: &Path,
+    source: &io::Error,
+) -> pyo3::PyResult<()> {
+    use pyo3::types::PyDictMethods;
+    dict.set_item("kind", "io")?;
+    dict.set_item("path", path)?;
+    dict.set_item("errno", source.raw_os_error())?;
+    dict.set_item("strerror", strip_os_suffix(&source.to_string()))
+}

@@ -13,7 +13,7 @@ use hfh_core::upload::{self, Options, Part, Progress, UploadError, Uploaded};
 use hfh_core::Cancel;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict};
+use pyo3::types::PyDict;
 
 /// Upload `parts` of the file at `path`; see `_rust.pyi` for the contract.
 #[pyfunction]
@@ -118,26 +118,11 @@ fn error_dict<'py>(py: Python<'py>, error: &UploadError) -> PyResult<Bound<'py, 
             url,
             headers,
             body,
-        } => {
-            dict.set_item("kind", "http")?;
-            dict.set_item("status", status)?;
-            dict.set_item("url", url)?;
-            dict.set_item("headers", headers.clone())?;
-            dict.set_item("body", PyBytes::new(py, body))?;
-        }
+        } => crate::errors::set_http_error(&dict, *status, url, headers, body)?,
         UploadError::Network { url, timeout, .. } => {
-            dict.set_item("kind", if *timeout { "timeout" } else { "network" })?;
-            dict.set_item("url", url)?;
+            crate::errors::set_network_error(&dict, url, *timeout)?
         }
-        UploadError::Io { path, source } => {
-            dict.set_item("kind", "io")?;
-            dict.set_item("path", path)?;
-            dict.set_item("errno", source.raw_os_error())?;
-            dict.set_item(
-                "strerror",
-                crate::errors::strip_os_suffix(&source.to_string()),
-            )?;
-        }
+        UploadError::Io { path, source } => crate::errors::set_io_error(&dict, path, source)?,
         UploadError::Invalid(_) => dict.set_item("kind", "invalid")?,
         UploadError::Skipped { .. } => dict.set_item("kind", "skipped")?,
         UploadError::Cancelled => dict.set_item("kind", "cancelled")?,

@@ -14,7 +14,7 @@ use hfh_xet::cas::{
 use hfh_xet::CompressionPolicy;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict};
+use pyo3::types::PyDict;
 
 use crate::interrupt::run_interruptible_with_ticks;
 
@@ -125,7 +125,7 @@ fn xet_upload(
             dict.set_item("deduped_bytes", done.deduped_bytes)?;
             dict.set_item("shard_api", done.shard_api)?;
         }
-        Err(error) => fill_error(py, &dict, &error)?,
+        Err(error) => fill_error(&dict, &error)?,
     }
     Ok(dict.into_any().unbind())
 }
@@ -157,7 +157,7 @@ fn report(
 }
 
 /// `ok: False` with `kind`: http, network, timeout, io, changed, protocol, invalid, cancelled.
-fn fill_error(py: Python<'_>, dict: &Bound<'_, PyDict>, error: &CasError) -> PyResult<()> {
+fn fill_error(dict: &Bound<'_, PyDict>, error: &CasError) -> PyResult<()> {
     dict.set_item("ok", false)?;
     dict.set_item("message", error.to_string())?;
     match error {
@@ -166,26 +166,11 @@ fn fill_error(py: Python<'_>, dict: &Bound<'_, PyDict>, error: &CasError) -> PyR
             url,
             headers,
             body,
-        } => {
-            dict.set_item("kind", "http")?;
-            dict.set_item("status", status)?;
-            dict.set_item("url", url)?;
-            dict.set_item("headers", headers.clone())?;
-            dict.set_item("body", PyBytes::new(py, body))?;
-        }
+        } => crate::errors::set_http_error(dict, *status, url, headers, body)?,
         CasError::Network { url, timeout, .. } => {
-            dict.set_item("kind", if *timeout { "timeout" } else { "network" })?;
-            dict.set_item("url", url)?;
+            crate::errors::set_network_error(dict, url, *timeout)?
         }
-        CasError::Io { path, source } => {
-            dict.set_item("kind", "io")?;
-            dict.set_item("path", path)?;
-            dict.set_item("errno", source.raw_os_error())?;
-            dict.set_item(
-                "strerror",
-                crate::errors::strip_os_suffix(&source.to_string()),
-            )?;
-        }
+        CasError::Io { path, source } => crate::errors::set_io_error(dict, path, source)?,
         CasError::FileChanged { path, .. } => {
             dict.set_item("kind", "changed")?;
             dict.set_item("path", path)?;
